@@ -1,0 +1,1 @@
+"""Measuring the copilot: retrieval metrics and the evaluation harness."""

@@ -1,0 +1,200 @@
+"""The retrieval evaluation harness behind `copilot eval retrieval`.
+
+Indexes a docs.jsonl into a knowledge base named after its content hash (so a second run finds
+it already built and embeds nothing), runs every query, and reports hit@1/5/10, MRR@10,
+nDCG@10, latency percentiles and n, overall and per group (`lang`, `cross_lingual`). Queries with
+no relevant id measure abstention: the copilot should say no policy was found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from copilot.config import Settings
+from copilot.evaluation.metrics import (
+    hit_at,
+    ndcg_at,
+    percentile,
+    reciprocal_rank,
+    unique_in_order,
+)
+from copilot.retrieval import FusionWeights, Mode, Retriever
+from knowledge_base import SAMPLES_DIR as SAMPLES
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.indexer import index_paths
+from knowledge_base.store import KnowledgeBase
+
+GROUP_KEYS = ("lang", "cross_lingual")
+
+
+@dataclass
+class QueryOutcome:
+    id: str
+    ranked: list[str]
+    relevant: set[str]
+    latency_ms: float
+    abstained: bool
+    confidence: float
+    record: dict[str, Any]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise KnowledgeBaseError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+    return rows
+
+
+def eval_kb_name(docs: Path, settings: Settings) -> str:
+    digest = hashlib.sha256(docs.read_bytes() + settings.embeddings.encode()).hexdigest()[:12]
+    return f"eval-{digest}"
+
+
+def prepare_kb(
+    docs: Path | None, settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> KnowledgeBase:
+    """Index (or find already indexed) the documents to evaluate on."""
+    if docs is None:
+        index_paths([SAMPLES / "articles"], settings, kb="sample", progress=progress)
+        return KnowledgeBase.open(settings, "sample")
+    if not docs.exists():
+        raise KnowledgeBaseError(f"no such file: {docs}")
+    name = eval_kb_name(docs, settings)
+    summary = index_paths([docs], settings, kb=name, progress=progress)
+    if summary.chunks == 0:
+        raise KnowledgeBaseError(f"nothing could be indexed from {docs}")
+    return KnowledgeBase.open(settings, name)
+
+
+def default_queries() -> list[dict[str, Any]]:
+    rows = read_jsonl(SAMPLES / "questions.jsonl")
+    extra = SAMPLES / "questions_unanswerable.jsonl"
+    return rows + (read_jsonl(extra) if extra.exists() else [])
+
+
+def run_queries(
+    retriever: Retriever, queries: list[dict[str, Any]], k: int, mode: Mode
+) -> list[QueryOutcome]:
+    outcomes: list[QueryOutcome] = []
+    for row in queries:
+        result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
+        ranked = unique_in_order([hit.doc_id for hit in result.hits])[:k]
+        outcomes.append(
+            QueryOutcome(
+                id=str(row.get("id", len(outcomes))),
+                ranked=ranked,
+                relevant=set(row.get("relevant_ids") or []),
+                latency_ms=result.latency_ms,
+                abstained=result.abstained,
+                confidence=result.confidence,
+                record=row,
+            )
+        )
+    return outcomes
+
+
+def summarise(outcomes: list[QueryOutcome]) -> dict[str, Any]:
+    """Metrics over the answerable queries among `outcomes`."""
+    answerable = [o for o in outcomes if o.relevant]
+    n = len(answerable)
+    latencies = [o.latency_ms for o in outcomes]
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    return {
+        "n": n,
+        "hit@1": mean([hit_at(o.ranked, o.relevant, 1) for o in answerable]),
+        "hit@5": mean([hit_at(o.ranked, o.relevant, 5) for o in answerable]),
+        "hit@10": mean([hit_at(o.ranked, o.relevant, 10) for o in answerable]),
+        "mrr@10": mean([reciprocal_rank(o.ranked, o.relevant, 10) for o in answerable]),
+        "ndcg@10": mean([ndcg_at(o.ranked, o.relevant, 10) for o in answerable]),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 2),
+            "p95": round(percentile(latencies, 95), 2),
+        },
+    }
+
+
+def abstention_figures(outcomes: list[QueryOutcome]) -> dict[str, Any] | None:
+    """Precision/recall of 'no policy found' (positive: the KB has no answer)."""
+    unanswerable = [o for o in outcomes if not o.relevant]
+    if not unanswerable:
+        return None
+    true_pos = sum(o.abstained for o in unanswerable)
+    false_pos = sum(o.abstained for o in outcomes if o.relevant)
+    predicted = true_pos + false_pos
+    return {
+        "n_unanswerable": len(unanswerable),
+        "precision": round(true_pos / predicted, 4) if predicted else 0.0,
+        "recall": round(true_pos / len(unanswerable), 4),
+        "answerable_wrongly_abstained": false_pos,
+    }
+
+
+def evaluate(outcomes: list[QueryOutcome], mode: Mode, k: int) -> dict[str, Any]:
+    report: dict[str, Any] = {"mode": mode, "k": k, **summarise(outcomes)}
+    groups: dict[str, dict[str, Any]] = {}
+    for key in GROUP_KEYS:
+        buckets: dict[str, list[QueryOutcome]] = defaultdict(list)
+        for o in outcomes:
+            if key in o.record:
+                buckets[str(o.record[key]).lower()].append(o)
+        if len(buckets) > 1 or key == "lang":
+            for value, members in sorted(buckets.items()):
+                groups[f"{key}={value}"] = summarise(members)
+    report["by_group"] = groups
+    abstention = abstention_figures(outcomes)
+    if abstention:
+        report["abstention"] = abstention
+    return report
+
+
+def write_predictions(outcomes: list[QueryOutcome], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for o in outcomes:
+            out.write(
+                json.dumps(
+                    {
+                        "id": o.id,
+                        "ranked_ids": o.ranked,
+                        "relevant_ids": sorted(o.relevant),
+                        "hit@5": hit_at(o.ranked, o.relevant, 5) if o.relevant else None,
+                        "abstained": o.abstained,
+                        "confidence": round(o.confidence, 4),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+
+
+def evaluate_retrieval(
+    settings: Settings,
+    docs: Path | None,
+    queries: Path | None,
+    k: int,
+    mode: Mode,
+    weights: FusionWeights | None = None,
+    predictions: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    kb = prepare_kb(docs, settings, progress)
+    rows = read_jsonl(queries) if queries else default_queries()
+    if not rows:
+        raise KnowledgeBaseError("no queries to evaluate")
+    retriever = Retriever(kb, weights)
+    outcomes = run_queries(retriever, rows, k, mode)
+    if predictions:
+        write_predictions(outcomes, predictions)
+    return evaluate(outcomes, mode, k)

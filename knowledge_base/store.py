@@ -1,0 +1,170 @@
+"""Where the index lives: the Chroma client, the per-KB manifest, and opening a KB for reading.
+
+A knowledge base is a *generation*: one Chroma collection plus the BM25 index built from the same
+chunks. The manifest (a record in the `copilot-manifest` collection, so a Chroma server shares it
+with every reader) names the live generation. The indexer builds a new generation aside and
+switches by rewriting the manifest in one write, so readers never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import httpx
+from chromadb.config import Settings as ChromaSettings
+
+from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.lexical import LexicalIndex
+from knowledge_base.settings import KnowledgeBaseSettings
+
+MANIFEST_COLLECTION = "copilot-manifest"
+_KB_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+
+
+def check_kb_name(name: str) -> str:
+    if not _KB_NAME.match(name):
+        raise KnowledgeBaseError(
+            f"invalid knowledge base name '{name}': lower-case letters, digits, - and _ only"
+        )
+    return name
+
+
+def collection_name(kb: str, generation: int) -> str:
+    return f"kb-{kb}-g{generation:06d}"
+
+
+def open_client(settings: KnowledgeBaseSettings) -> Any:
+    """A Chroma client: the server at `chroma_url` if set, else the embedded store."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except Exception as exc:
+            raise KnowledgeBaseError(f"cannot open the Chroma store at {path}: {exc}") from exc
+    url = urlparse(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise KnowledgeBaseError(f"invalid COPILOT_CHROMA_URL '{settings.chroma_url}'")
+    port = url.port or (443 if url.scheme == "https" else 8000)
+    try:
+        httpx.get(
+            f"{url.scheme}://{url.hostname}:{port}/api/v2/heartbeat",
+            timeout=settings.chroma_timeout_s,
+        ).raise_for_status()
+        client = chromadb.HttpClient(
+            host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+        )
+    except Exception as exc:
+        raise KnowledgeBaseError(
+            f"cannot reach the Chroma server at {settings.chroma_url}: {exc}"
+        ) from exc
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):  # the client ships without a timeout: never hang
+        session.timeout = httpx.Timeout(settings.chroma_timeout_s * 6)
+    return client
+
+
+def _manifest_collection(client: Any) -> Any:
+    # The hash function is never called here (records carry explicit vectors); naming it keeps
+    # Chroma from configuring its downloading default for this collection.
+    return client.get_or_create_collection(
+        MANIFEST_COLLECTION, embedding_function=CopilotEmbeddingFunction(provider="hash")
+    )
+
+
+def read_manifest(client: Any, kb: str) -> dict[str, Any] | None:
+    got = _manifest_collection(client).get(ids=[kb], include=["documents"])
+    if not got["ids"]:
+        return None
+    return json.loads(got["documents"][0])
+
+
+def write_manifest(client: Any, kb: str, manifest: dict[str, Any]) -> None:
+    """The switch: one upsert makes a new generation live."""
+    _manifest_collection(client).upsert(
+        ids=[kb], documents=[json.dumps(manifest, ensure_ascii=False)], embeddings=[[1.0]]
+    )
+
+
+def list_kbs(client: Any) -> list[str]:
+    return sorted(_manifest_collection(client).get(include=[])["ids"])
+
+
+def lexical_dir(settings: KnowledgeBaseSettings, coll_name: str) -> Path:
+    return settings.data_dir / "lexical" / coll_name
+
+
+def remove_lexical(settings: KnowledgeBaseSettings, coll_name: str) -> None:
+    shutil.rmtree(lexical_dir(settings, coll_name), ignore_errors=True)
+
+
+def lexical_text(title: str, section: str, text: str) -> str:
+    """What BM25 reads for a chunk: title and heading path weigh in like the body."""
+    return f"{title}\n{section}\n{text}"
+
+
+@dataclass
+class KnowledgeBase:
+    """A live generation opened for reading: vectors, lexical index and metadata."""
+
+    name: str
+    manifest: dict[str, Any]
+    collection: Any
+    lexical: LexicalIndex
+    embedder: Embedder
+
+    @classmethod
+    def open(
+        cls, settings: KnowledgeBaseSettings, name: str | None = None, client: Any = None
+    ) -> KnowledgeBase:
+        kb = check_kb_name(name or settings.kb)
+        client = client or open_client(settings)
+        manifest = read_manifest(client, kb)
+        if manifest is None:
+            raise KnowledgeBaseError(
+                f"knowledge base '{kb}' is not indexed yet: run `copilot kb index PATH --kb {kb}`"
+            )
+        ef = CopilotEmbeddingFunction.build_from_config(manifest["embedder"])
+        try:
+            collection = client.get_collection(manifest["collection"], embedding_function=ef)
+        except Exception as exc:
+            raise KnowledgeBaseError(
+                f"knowledge base '{kb}' points at a missing collection {manifest['collection']}: "
+                f"re-index it with `copilot kb index PATH --kb {kb} --full`"
+            ) from exc
+        lexical = load_or_rebuild_lexical(settings, collection)
+        return cls(kb, manifest, collection, lexical, ef.embedder)
+
+    @property
+    def count(self) -> int:
+        return int(self.manifest.get("chunks", 0))
+
+
+def load_or_rebuild_lexical(settings: KnowledgeBaseSettings, collection: Any) -> LexicalIndex:
+    """Load the BM25 index of this generation, or rebuild it from the collection's own texts
+    (a reader on another machine than the indexer, with a Chroma server)."""
+    directory = lexical_dir(settings, collection.name)
+    if (directory / "ids.json").exists():
+        return LexicalIndex.load(directory)
+    got = collection.get(include=["documents", "metadatas"])
+    metas = got["metadatas"] or []
+    texts = [
+        lexical_text(m.get("title", ""), m.get("section", ""), d)
+        for m, d in zip(metas, got["documents"] or [], strict=True)
+    ]
+    index = LexicalIndex.build(got["ids"], texts, metas)
+    tmp = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    index.save(tmp)
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.rename(directory)
+    return index

@@ -1,0 +1,118 @@
+"""Incremental indexing, versions, failures that lose nothing, and the live-generation switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copilot.config import Settings
+from copilot.retrieval import Retriever, SearchFilters
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.indexer import index_paths
+from knowledge_base.store import KnowledgeBase, open_client
+from tests.conftest import write_article
+
+
+def _ids(settings: Settings) -> set[str]:
+    return set(KnowledgeBase.open(settings).manifest["docs"])
+
+
+def test_rerun_skips_updates_and_removes(tmp_path: Path, settings: Settings) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "refunds", "Refunds are credited within 5 days.")
+    write_article(docs, "fees", "A late fee of 5 euros applies.")
+    write_article(docs, "cards", "Block a lost card in the app.")
+    first = index_paths([docs], settings)
+    assert (first.added, first.updated, first.unchanged, first.removed) == (3, 0, 0, 0)
+    assert first.chunks == 3 and first.embedded_chunks == 3
+
+    again = index_paths([docs], settings)
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 3, 0)
+    assert again.embedded_chunks == 0
+
+    write_article(docs, "fees", "A late fee of 6 euros applies.")
+    (docs / "cards.md").unlink()
+    write_article(docs, "disputes", "Open a dispute within 120 days.")
+    third = index_paths([docs], settings)
+    assert (third.added, third.updated, third.unchanged, third.removed) == (1, 1, 1, 1)
+    assert third.embedded_chunks == 2  # the unchanged document's vectors were copied
+    assert _ids(settings) == {"refunds", "fees", "disputes"}
+    kb = KnowledgeBase.open(settings)
+    assert kb.manifest["generation"] == 2
+    texts = kb.collection.get(where={"doc_id": "fees"}, include=["documents"])["documents"]
+    assert texts == ["A late fee of 6 euros applies."]
+    # only the live generation is left in the store
+    names = [c.name for c in open_client(settings).list_collections()]
+    assert [n for n in names if n.startswith("kb-sample-")] == ["kb-sample-g000002"]
+
+
+def test_a_file_that_breaks_keeps_its_indexed_version(tmp_path: Path, settings: Settings) -> None:
+    docs = tmp_path / "docs"
+    path = write_article(docs, "fees", "A late fee of 5 euros applies.")
+    write_article(docs, "refunds", "Refunds within 5 days.")
+    index_paths([docs], settings)
+    path.write_text("---\nid: [broken\n---\nText\n")
+    summary = index_paths([docs], settings)
+    assert summary.removed == 0 and len(summary.failed) == 1
+    assert _ids(settings) == {"fees", "refunds"}
+
+
+def test_other_paths_are_left_alone(tmp_path: Path, settings: Settings) -> None:
+    write_article(tmp_path / "a", "one", "First folder.")
+    write_article(tmp_path / "b", "two", "Second folder.")
+    index_paths([tmp_path / "a"], settings)
+    index_paths([tmp_path / "b"], settings)
+    assert _ids(settings) == {"one", "two"}
+
+
+def test_superseded_versions_are_marked_and_filtered(tmp_path: Path, settings: Settings) -> None:
+    docs = tmp_path / "docs"
+    write_article(
+        docs, "fees-v1", "Late fee cap of 20 euros.", title="Late fees", date="2024-01-01"
+    )
+    write_article(
+        docs,
+        "fees-v2",
+        "Late fee cap of 15 euros.",
+        title="Late fees",
+        date="2026-01-01",
+        version=2,
+        extra="supersedes: fees-v1\n",
+    )
+    write_article(docs, "future", "Late fee cap of 10 euros from 2099.", date="2099-01-01")
+    write_article(docs, "staff", "Late fee waiver procedure for advisors.", audience="internal")
+    index_paths([docs], settings)
+    retriever = Retriever(KnowledgeBase.open(settings))
+    for mode in ("dense", "lexical", "hybrid"):
+        hits = retriever.search("late fee cap", k=10, mode=mode).hits
+        assert {h.doc_id for h in hits} <= {"fees-v2", "staff"}, mode
+        assert "fees-v2" in {h.doc_id for h in hits}
+        customer = retriever.search(
+            "late fee", k=10, mode=mode, filters=SearchFilters(audience="customer")
+        ).hits
+        assert "staff" not in {h.doc_id for h in customer}
+    everything = retriever.search(
+        "late fee cap", k=10, mode="lexical", filters=SearchFilters(include_superseded=True)
+    ).hits
+    old = next(h for h in everything if h.doc_id == "fees-v1")
+    assert old.superseded and old.superseded_by == "fees-v2"
+
+
+def test_nothing_to_index_is_not_an_error_in_the_library(
+    tmp_path: Path, settings: Settings
+) -> None:
+    (tmp_path / "empty.md").write_text("")
+    summary = index_paths([tmp_path], settings)
+    assert summary.chunks == 0 and summary.failed
+    with pytest.raises(KnowledgeBaseError, match="not indexed yet"):
+        KnowledgeBase.open(settings)
+
+
+def test_changing_the_embedder_rebuilds_everything(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_article(tmp_path, "refunds", "Refunds within 5 days.")
+    index_paths([tmp_path], settings)
+    summary = index_paths([tmp_path], settings.model_copy(update={"chunk_max_tokens": 100}))
+    assert summary.updated == 1 and summary.embedded_chunks == 1
