@@ -11,12 +11,15 @@ from __future__ import annotations
 import fcntl
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
@@ -33,6 +36,7 @@ from knowledge_base.store import (
     open_client,
     read_manifest,
     remove_lexical,
+    save_sidecar,
     write_manifest,
 )
 from knowledge_base.versions import chunk_metadata, current_flags
@@ -197,6 +201,7 @@ def index_paths(
         all_ids: list[str] = []
         lex_texts: list[str] = []
         lex_metas: list[dict[str, Any]] = []
+        vectors: list[Any] = []
 
         reused = [doc_id for doc_id in records if doc_id not in embed_ids]
         if reused:
@@ -218,24 +223,26 @@ def index_paths(
                     all_ids.append(cid)
                     lex_texts.append(lexical_text(meta["title"], meta["section"], text))
                     lex_metas.append(meta)
+                vectors.extend(got["embeddings"])
 
         pending = [
             (doc, chunk)
             for doc in to_embed
             for chunk in chunk_document(doc, settings.chunk_max_tokens)
         ]
-        for doc in to_embed:
-            records[doc.id]["chunks"] = sum(1 for d, _ in pending if d.id == doc.id)
+        for doc_id, count in Counter(d.id for d, _ in pending).items():
+            records[doc_id]["chunks"] = count
         step = max(1, min(settings.embedding_batch_size, batch))
         for start in range(0, len(pending), step):
             part = pending[start : start + step]
             t0 = time.perf_counter()
-            vectors = ef.embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
+            embedded = ef.embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
             summary.embed_seconds += time.perf_counter() - t0
             metas = [chunk_metadata(d, c, records[d.id]["hash"]) | flags[d.id] for d, c in part]
+            vectors.extend(embedded)
             collection.add(
                 ids=[c.id for _, c in part],
-                embeddings=list(vectors),
+                embeddings=list(embedded),
                 documents=[c.text for _, c in part],
                 metadatas=metas,
             )
@@ -248,11 +255,7 @@ def index_paths(
                 progress(summary.embedded_chunks, len(pending))
 
         lexical = LexicalIndex.build(all_ids, lex_texts, lex_metas)
-        target = lexical_dir(settings, new_name)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        lexical.save(tmp)
-        tmp.rename(target)
+        save_sidecar(lexical_dir(settings, new_name), lexical, np.asarray(vectors))
 
         write_manifest(
             client,

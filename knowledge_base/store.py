@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
@@ -120,6 +121,8 @@ class KnowledgeBase:
     manifest: dict[str, Any]
     collection: Any
     lexical: LexicalIndex
+    vectors: np.ndarray
+    """Unit-length chunk vectors, rows aligned with `lexical.ids`: exact cosine in memory."""
     embedder: Embedder
 
     @classmethod
@@ -141,30 +144,50 @@ class KnowledgeBase:
                 f"knowledge base '{kb}' points at a missing collection {manifest['collection']}: "
                 f"re-index it with `copilot kb index PATH --kb {kb} --full`"
             ) from exc
-        lexical = load_or_rebuild_lexical(settings, collection)
-        return cls(kb, manifest, collection, lexical, ef.embedder)
+        lexical, vectors = load_or_rebuild_sidecar(settings, collection)
+        return cls(kb, manifest, collection, lexical, vectors, ef.embedder)
 
     @property
     def count(self) -> int:
         return int(self.manifest.get("chunks", 0))
 
 
-def load_or_rebuild_lexical(settings: KnowledgeBaseSettings, collection: Any) -> LexicalIndex:
-    """Load the BM25 index of this generation, or rebuild it from the collection's own texts
-    (a reader on another machine than the indexer, with a Chroma server)."""
+def save_sidecar(directory: Path, lexical: LexicalIndex, vectors: np.ndarray) -> None:
+    """Write a generation's BM25 index and vector matrix aside, then move them in place."""
+    tmp = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    lexical.save(tmp)
+    np.save(tmp / "vectors.npy", unit_rows(vectors))
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.rename(directory)
+
+
+def unit_rows(vectors: Any) -> np.ndarray:
+    """float32 rows scaled to unit length (cosine becomes a dot product)."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2:
+        return np.zeros((0, 0), dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
+
+
+def load_or_rebuild_sidecar(
+    settings: KnowledgeBaseSettings, collection: Any
+) -> tuple[LexicalIndex, np.ndarray]:
+    """Load the BM25 index and vectors of this generation, or rebuild them from the collection
+    itself (a reader on another machine than the indexer, with a Chroma server)."""
     directory = lexical_dir(settings, collection.name)
-    if (directory / "ids.json").exists():
-        return LexicalIndex.load(directory)
-    got = collection.get(include=["documents", "metadatas"])
+    if (directory / "ids.json").exists() and (directory / "vectors.npy").exists():
+        return LexicalIndex.load(directory), np.load(directory / "vectors.npy")
+    got = collection.get(include=["documents", "metadatas", "embeddings"])
     metas = got["metadatas"] or []
     texts = [
         lexical_text(m.get("title", ""), m.get("section", ""), d)
         for m, d in zip(metas, got["documents"] or [], strict=True)
     ]
     index = LexicalIndex.build(got["ids"], texts, metas)
-    tmp = directory.with_name(directory.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    index.save(tmp)
-    shutil.rmtree(directory, ignore_errors=True)
-    tmp.rename(directory)
-    return index
+    embeddings = got["embeddings"]
+    has_vectors = embeddings is not None and len(embeddings) > 0
+    vectors = unit_rows(embeddings) if has_vectors else np.zeros((0, 0), dtype=np.float32)
+    save_sidecar(directory, index, vectors)
+    return index, vectors

@@ -87,7 +87,13 @@ def run_queries(
 ) -> list[QueryOutcome]:
     outcomes: list[QueryOutcome] = []
     for row in queries:
-        result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
+        # Rows that separate the question from its scenario (OR-ShARC) are searched the way a
+        # conversation is: the question as the turn, the scenario as context words.
+        if row.get("question") and row.get("scenario"):
+            result = retriever.search(str(row["question"]), k=k * 3, mode=mode,
+                                      context=str(row["scenario"]))
+        else:
+            result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
         ranked = unique_in_order([hit.doc_id for hit in result.hits])[:k]
         outcomes.append(
             QueryOutcome(
