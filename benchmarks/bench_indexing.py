@@ -39,10 +39,14 @@ from knowledge_base.loaders import load_paths
 from knowledge_base.store import KnowledgeBase
 
 QUERIES = [
-    "How do I dispute a payment?", "Comment contester un paiement ?",
-    "my card was stolen what do I do", "frais de retard plafond",
-    "can I pay earlier than planned", "je veux fermer mon compte",
-    "refund not received after return", "délai de réponse à une réclamation",
+    "How do I dispute a payment?",
+    "Comment contester un paiement ?",
+    "my card was stolen what do I do",
+    "frais de retard plafond",
+    "can I pay earlier than planned",
+    "je veux fermer mon compte",
+    "refund not received after return",
+    "délai de réponse à une réclamation",
 ]
 
 
@@ -51,12 +55,15 @@ def bench_sample_index(tmp: Path) -> dict:
     articles = SAMPLES_DIR / "articles"
     summary = index_paths([articles], settings)
     docs = load_paths([articles]).documents
-    texts = [c.embedding_text(d.title) for d in docs
-             for c in chunk_document(d, settings.chunk_max_tokens)]
+    texts = [
+        c.embedding_text(d.title)
+        for d in docs
+        for c in chunk_document(d, settings.chunk_max_tokens)
+    ]
     embedder = E5Embedder()
     started = time.perf_counter()
     for i in range(0, len(texts), settings.embedding_batch_size):
-        embedder.embed_passages(texts[i:i + settings.embedding_batch_size])
+        embedder.embed_passages(texts[i : i + settings.embedding_batch_size])
     raw_seconds = time.perf_counter() - started
     pipeline_rate = summary.chunks / summary.seconds
     raw_rate = len(texts) / raw_seconds
@@ -68,11 +75,16 @@ def bench_sample_index(tmp: Path) -> dict:
         reruns.append(again.seconds)
     env = os.environ | {"COPILOT_DATA_DIR": str(settings.data_dir), "COPILOT_EMBEDDINGS": "e5"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "copilot", "kb", "index", "--sample", "--json"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "copilot", "kb", "index", "--sample", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     cli_seconds = time.perf_counter() - started
     return {
-        "documents": summary.added, "chunks": summary.chunks,
+        "documents": summary.added,
+        "chunks": summary.chunks,
         "index_seconds": round(summary.seconds, 2),
         "pipeline_chunks_per_s": round(pipeline_rate, 2),
         "raw_embedding_chunks_per_s": round(raw_rate, 2),
@@ -89,8 +101,17 @@ def synthetic_jsonl(path: Path, n: int, seed: int = 7) -> None:
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
             text = " ".join(rng.choices(words, k=60))
-            out.write(json.dumps({"id": f"syn-{i}", "title": f"Synthetic {i}", "text": text,
-                                  "lang": "fr" if i % 2 else "en"}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"syn-{i}",
+                        "title": f"Synthetic {i}",
+                        "text": text,
+                        "lang": "fr" if i % 2 else "en",
+                    }
+                )
+                + "\n"
+            )
 
 
 def build_synthetic(settings: Settings, n: int, tmp: Path) -> float:
@@ -98,8 +119,7 @@ def build_synthetic(settings: Settings, n: int, tmp: Path) -> float:
     source = tmp / f"syn-{n}.jsonl"
     synthetic_jsonl(source, n)
     started = time.perf_counter()
-    index_paths([source], settings.model_copy(update={"embedding_batch_size": 1000}),
-                kb=f"syn{n}")
+    index_paths([source], settings.model_copy(update={"embedding_batch_size": 1000}), kb=f"syn{n}")
     return time.perf_counter() - started
 
 
@@ -111,9 +131,12 @@ def bench_search(settings: Settings, n: int, tmp: Path, repeats: int = 25) -> di
         for query in QUERIES:
             retriever._query_cache.clear()
             latencies.append(retriever.search(query, k=10, mode="hybrid").latency_ms)
-    return {"chunks": n, "build_s": round(build_seconds, 1),
-            "p50_ms": round(percentile(latencies, 50), 2),
-            "p95_ms": round(percentile(latencies, 95), 2)}
+    return {
+        "chunks": n,
+        "build_s": round(build_seconds, 1),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+    }
 
 
 def bench_query_embedding(repeats: int = 10) -> dict:
@@ -131,7 +154,8 @@ def bench_query_embedding(repeats: int = 10) -> dict:
 REOPEN = (
     "import sys, json; from copilot.config import Settings; from copilot.retrieval import "
     "Retriever; from knowledge_base.embeddings import HashEmbedder; HashEmbedder.dim = 384; "
-    "from knowledge_base.store import KnowledgeBase; kb = KnowledgeBase.open(Settings(), sys.argv[1]); "
+    "from knowledge_base.store import KnowledgeBase; "
+    "kb = KnowledgeBase.open(Settings(), sys.argv[1]); "
     "r = Retriever(kb).search('remboursement carte', k=5, mode='dense'); "
     "print(json.dumps({'count': kb.collection.count(), 'hits': len(r.hits)}))"
 )
@@ -150,30 +174,67 @@ def bench_persistence(tmp: Path, n: int, server: bool) -> dict:
     if server:
         port = free_port()
         chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        proc = subprocess.Popen([chroma, "run", "--path", str(data / "server"), "--host",
-                                 "127.0.0.1", "--port", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                chroma,
+                "run",
+                "--path",
+                str(data / "server"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         env["COPILOT_CHROMA_URL"] = f"http://127.0.0.1:{port}"
         time.sleep(3)
     try:
-        settings = Settings(data_dir=data, embeddings="hash",
-                            chroma_url=env.get("COPILOT_CHROMA_URL"))
+        settings = Settings(
+            data_dir=data, embeddings="hash", chroma_url=env.get("COPILOT_CHROMA_URL")
+        )
         build_synthetic(settings, n, tmp)
-        out = subprocess.run([sys.executable, "-c", REOPEN, f"syn{n}"], env=env, check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", REOPEN, f"syn{n}"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         if server and proc:  # restart the server itself, then ask again
             proc.terminate()
             proc.wait(timeout=30)
-            proc = subprocess.Popen([chroma, "run", "--path", str(data / "server"), "--host",
-                                     "127.0.0.1", "--port", env["COPILOT_CHROMA_URL"][-5:]],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                [
+                    chroma,
+                    "run",
+                    "--path",
+                    str(data / "server"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    env["COPILOT_CHROMA_URL"][-5:],
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(3)
-            out = subprocess.run([sys.executable, "-c", REOPEN, f"syn{n}"], env=env,
-                                 check=True, capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, "-c", REOPEN, f"syn{n}"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             result["after_server_restart"] = json.loads(out.stdout.strip().splitlines()[-1])
-        return {"mode": "server" if server else "embedded", "chunks": n, **result,
-                "ok": result["count"] == n and result["hits"] == 5}
+        return {
+            "mode": "server" if server else "embedded",
+            "chunks": n,
+            **result,
+            "ok": result["count"] == n and result["hits"] == 5,
+        }
     finally:
         if proc:
             proc.terminate()
@@ -210,11 +271,16 @@ def main() -> None:
     qe = results["query_embedding"]
     table.add_row("e5 query embedding p50 / p95 ms", f"{qe['p50_ms']} / {qe['p95_ms']}")
     for row in results["search"]:
-        table.add_row(f"hybrid search (store+BM25, no query embedding) at {row['chunks']} chunks "
-                      "p50 / p95 ms", f"{row['p50_ms']} / {row['p95_ms']}")
+        table.add_row(
+            f"hybrid search (store+BM25, no query embedding) at {row['chunks']} chunks "
+            "p50 / p95 ms",
+            f"{row['p50_ms']} / {row['p95_ms']}",
+        )
     for row in results["persistence"]:
-        table.add_row(f"reopen {row['chunks']} chunks in a new process ({row['mode']})",
-                      "ok" if row["ok"] else f"FAILED {row}")
+        table.add_row(
+            f"reopen {row['chunks']} chunks in a new process ({row['mode']})",
+            "ok" if row["ok"] else f"FAILED {row}",
+        )
     console.print(table)
 
 

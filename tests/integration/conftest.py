@@ -52,9 +52,18 @@ class ChromaServer:
     def start(self) -> None:
         chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
         self.proc = subprocess.Popen(
-            [chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                chroma,
+                "run",
+                "--path",
+                str(self.path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
