@@ -143,6 +143,9 @@ class Retriever:
         self._superseded = np.array([bool(c["superseded_by"]) for c in catalog], dtype=bool)
         self._day = np.array([int(c["effective_day"] or 0) for c in catalog], dtype=np.int64)
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The abstention band is calibrated for e5's cosines; other embedders never abstain
+        # until calibrated (a wrong 'no policy found' is as bad as a wrong answer).
+        self._calibrated = kb.embedder.name.startswith("e5")
 
     def _mask(self, filters: SearchFilters) -> np.ndarray:
         mask = np.ones(len(self._ids), dtype=bool)
@@ -171,9 +174,15 @@ class Retriever:
             self._query_cache.popitem(last=False)
         return vector
 
-    def search(self, query: str, k: int = 10, mode: Mode = "hybrid",
-               filters: SearchFilters | None = None, prefer_lang: str | None = None,
-               context: str | None = None) -> RetrievalResult:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        filters: SearchFilters | None = None,
+        prefer_lang: str | None = None,
+        context: str | None = None,
+    ) -> RetrievalResult:
         """Rank chunks for the latest turn `query`, helped by `context` words from earlier turns.
 
         `prefer_lang` lifts same-language hits slightly (a preference, not a filter).
@@ -220,20 +229,23 @@ class Retriever:
         hits = self._hits([(i, float(fused[i])) for i in top])
         confidence = self.confidence(dense_full, fused, top, mode)
         return RetrievalResult(
-            query=full, mode=mode, hits=hits, confidence=confidence,
+            query=full,
+            mode=mode,
+            hits=hits,
+            confidence=confidence,
             abstained=not hits or confidence < w.abstain_below,
             latency_ms=(time.perf_counter() - started) * 1000,
-            embed_ms=timings.get("embed_ms", 0.0), timings=timings,
+            embed_ms=timings.get("embed_ms", 0.0),
+            timings=timings,
         )
 
-    def confidence(self, dense: np.ndarray, fused: np.ndarray, top: list[int],
-                   mode: Mode) -> float:
+    def confidence(self, dense: np.ndarray, fused: np.ndarray, top: list[int], mode: Mode) -> float:
         """A 0..1 relevance signal: the top hit's raw cosine, placed on the band where e5
         separates related from unrelated passages (calibrated on the sample KB's answerable
         and unanswerable questions, benchmarks/tune_abstention.py)."""
         if not top:
             return 0.0
-        if mode == "lexical":
+        if mode == "lexical" or not self._calibrated:
             return 1.0
         cosine = float(dense[top[0]])
         return float(min(1.0, max(0.0, (cosine - 0.80) / 0.08)))

@@ -52,6 +52,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from copilot.cli import evaluate, kb  # noqa: F401  (registers the command groups)
+    from copilot.cli import assist, evaluate, kb  # noqa: F401  (registers the commands)
 
     cli()

@@ -1,0 +1,283 @@
+"""`copilot assist | classify | summarize | redact`: the agent from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from langgraph.checkpoint.memory import InMemorySaver
+from rich.console import Console
+
+from copilot.cli import cli, print_json, reports_errors
+from copilot.config import Settings
+from copilot.engines.base import Engine, EngineError
+from copilot.privacy import Redactor, has_sensitive_data
+from copilot.retrieval import Retriever
+from copilot.routing import Route, escalate
+from copilot.session import CopilotSession, Suggestion, make_engine
+from copilot.state import Decision
+from knowledge_base import SAMPLES_DIR
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.indexer import index_paths
+from knowledge_base.store import KnowledgeBase
+
+err = Console(stderr=True)
+
+
+def read_transcript(path: Path) -> list[dict[str, str]]:
+    turns = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            turn = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KnowledgeBaseError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+        if (
+            not isinstance(turn, dict)
+            or turn.get("role") not in ("customer", "advisor", "bot")
+            or not isinstance(turn.get("text"), str)
+        ):
+            raise KnowledgeBaseError(
+                f'{path}:{number}: expected {{"role": customer|advisor|bot, "text": ...}}'
+            )
+        turns.append({"role": turn["role"], "text": turn["text"]})
+    return turns
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """The configured KB; the bundled sample is indexed on first use."""
+    try:
+        return Retriever(KnowledgeBase.open(settings))
+    except KnowledgeBaseError:
+        if settings.kb != "sample":
+            raise
+        err.print("indexing the bundled sample knowledge base (first run only)…")
+        index_paths([SAMPLES_DIR / "articles"], settings, kb="sample")
+        return Retriever(KnowledgeBase.open(settings))
+
+
+def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    retriever = open_retriever(settings)
+    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    return CopilotSession(engine, retriever, InMemorySaver())
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    return {
+        "route": {k: v for k, v in s.route.model_dump(mode="json").items()},
+        "cards": [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "chunk_id": c.chunk_id,
+                "title": c.title,
+                "section": c.section,
+                "lang": c.lang,
+                "effective_date": c.effective_date,
+                "superseded": c.superseded,
+                "text": c.text,
+            }
+            for c in s.cards
+        ],
+        "draft": {
+            "mode": s.draft.mode,
+            "text": s.draft.text,
+            "citations": s.draft.citations,
+            "unsupported": s.draft.unsupported,
+            "unverified": s.draft.unverified,
+            "no_policy_found": s.draft.no_policy_found,
+            "macro_id": s.draft.macro_id,
+        },
+        "actions": [a.model_dump() for a in s.actions],
+        "engine": s.engine,
+        "latency_ms": s.latency_ms,
+    }
+
+
+def print_suggestion(s: Suggestion) -> None:
+    out = Console()
+    r = s.route
+    flags = f" flags={','.join(f.value for f in r.flags)}" if r.flags else ""
+    out.print(
+        f"[bold]{r.category.value}[/] ({r.confidence:.2f}) intent={r.intent} "
+        f"lang={r.language} sentiment={r.sentiment}{flags}  [dim]{s.engine}, "
+        f"{s.latency_ms:.0f} ms[/]",
+        highlight=False,
+    )
+    for c in s.cards:
+        mark = " [red](superseded)[/]" if c.superseded else ""
+        out.print(
+            f"  [{c.n}] {c.title} > {c.section} ({c.lang}, {c.effective_date}){mark}",
+            highlight=False,
+        )
+    out.print(f"[bold]{s.draft.mode}[/]: {s.draft.text}", highlight=False)
+    for sentence in s.draft.unsupported:
+        out.print(f"  [yellow]unsupported:[/] {sentence}", highlight=False)
+    for figure in s.draft.unverified:
+        out.print(f"  [yellow]unverified:[/] {figure}", highlight=False)
+    for a in s.actions:
+        out.print(f"  [cyan]→ {a.title}[/] — {a.reason}", highlight=False)
+    out.print()
+
+
+@cli.command("assist")
+@click.option(
+    "--transcript",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="JSONL: one {role, text} turn a line.",
+)
+@click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
+@click.option(
+    "--decisions",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="JSONL of advisor decisions in order (default: accept every draft).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@reports_errors
+def assist_cmd(
+    transcript: Path, engine_name: str | None, decisions: Path | None, as_json: bool
+) -> None:
+    """Suggestions for every customer turn of a transcript, then the wrap-up summary."""
+    turns = read_transcript(transcript)
+    planned = (
+        [
+            Decision.model_validate(json.loads(line))
+            for line in decisions.read_text().splitlines()
+            if line.strip()
+        ]
+        if decisions
+        else []
+    )
+    session = build_session(Settings(), engine_name)
+    try:
+        if any(t["role"] == "bot" for t in turns):
+            first_advisor = next(
+                (i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns)
+            )
+            earlier = turns[:first_advisor]
+            for turn in earlier:
+                session.add_turn(turn["role"], turn["text"])
+            brief = session.handover()
+            print_json({"handover": brief.model_dump()}) if as_json else Console().print(
+                f"[bold]hand-over brief[/]: {brief.model_dump()}\n"
+            )
+            turns = turns[first_advisor:]
+        for turn in turns:
+            if turn["role"] != "customer":
+                session.add_turn(turn["role"], turn["text"])
+                continue
+            suggestion: Suggestion | None = session.customer_turn(turn["text"])
+            while suggestion is not None:
+                print_json(suggestion_json(suggestion)) if as_json else print_suggestion(suggestion)
+                decision = planned.pop(0) if planned else Decision(kind="accept")
+                suggestion = session.decide(decision)
+        summary = session.summary()
+    except EngineError as exc:
+        raise KnowledgeBaseError(str(exc)) from exc
+    if as_json:
+        print_json({"summary": summary.model_dump()})
+    else:
+        Console().print("[bold]wrap-up summary[/]", summary.model_dump())
+
+
+def _route_line(engine: Engine, text: str) -> Route:
+    redacted = Redactor().redact(text)
+    route = engine.understand(redacted.text, [])
+    category, moved = escalate(
+        route.category, list(route.flags), sensitive_pii=has_sensitive_data(redacted.entities)
+    )
+    return route.model_copy(update={"category": category, "reasons": [*route.reasons, *moved]})
+
+
+@cli.command("classify")
+@click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
+@click.option("--json", "as_json", is_flag=True)
+@reports_errors
+def classify_cmd(engine_name: str | None, as_json: bool) -> None:
+    """Route each line of stdin: category, confidence, flags, intent, language, sentiment."""
+    settings = Settings()
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    engine = make_engine(settings)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            route = _route_line(engine, line.rstrip("\n"))
+        except EngineError as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+        if as_json:
+            print_json(route.model_dump(mode="json"))
+        else:
+            click.echo(
+                f"{route.category.value}\t{route.confidence:.2f}\t{route.intent}\t"
+                f"{','.join(f.value for f in route.flags)}\t{line.strip()}"
+            )
+
+
+@cli.command("summarize")
+@click.option(
+    "--transcript", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True
+)
+@click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
+@click.option("--json", "as_json", is_flag=True)
+@reports_errors
+def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> None:
+    """The structured wrap-up summary of a transcript."""
+    turns = read_transcript(transcript)
+    settings = Settings()
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    engine = make_engine(settings)
+    redactor = Redactor()
+    redacted = [{"role": t["role"], "text": redactor.redact(t["text"]).text} for t in turns]
+    routes = [
+        engine.understand(t["text"], redacted[:i]).model_dump(mode="json")
+        for i, t in enumerate(redacted)
+        if t["role"] == "customer"
+    ]
+    try:
+        summary = engine.summarize(redacted, routes, [])
+    except EngineError as exc:
+        raise KnowledgeBaseError(str(exc)) from exc
+    restored = {
+        k: redactor.restore(v)
+        if isinstance(v, str)
+        else [redactor.restore(x) for x in v]
+        if isinstance(v, list)
+        else v
+        for k, v in summary.model_dump().items()
+    }
+    if as_json:
+        print_json(restored)
+    else:
+        Console().print(restored)
+
+
+@cli.command("redact")
+@click.option("--json", "as_json", is_flag=True)
+@reports_errors
+def redact_cmd(as_json: bool) -> None:
+    """Redact personal data from each line of stdin (placeholders stable across lines)."""
+    redactor = Redactor()
+    for line in sys.stdin:
+        result = redactor.redact(line.rstrip("\n"))
+        if as_json:
+            print_json(
+                {
+                    "text": result.text,
+                    "entities": [
+                        {"type": e.type, "start": e.start, "end": e.end, "value": e.value}
+                        for e in result.entities
+                    ],
+                }
+            )
+        else:
+            click.echo(result.text)

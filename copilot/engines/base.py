@@ -1,0 +1,51 @@
+"""The contract both engines fulfil: the same typed outputs from the same redacted inputs.
+
+Every argument an engine receives is already redacted (placeholders such as <CARD_1>), so an
+engine that calls a model cannot leak what it never saw. Engines return Pydantic models from
+`copilot.state`; `copilot.routing.Route` for understanding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from copilot.routing import Route
+from copilot.state import Card, Draft, HandoverBrief, Summary
+
+TokenCallback = Callable[[str], None]
+"""Receives the draft's text as it streams, piece by piece."""
+
+
+class EngineError(Exception):
+    """A generative step failed (endpoint down, timeout, invalid output): shown to the advisor."""
+
+
+class Engine(Protocol):
+    name: str
+    """'offline' or 'llm'."""
+    model: str | None
+    """Model name for the llm engine; None offline."""
+
+    def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route: ...
+
+    def draft(
+        self,
+        *,
+        turn: str,
+        route: Route,
+        cards: list[Card],
+        transcript: list[dict[str, Any]],
+        abstained: bool,
+        instruction: str | None,
+        on_token: TokenCallback | None = None,
+    ) -> Draft: ...
+
+    def summarize(
+        self,
+        transcript: list[dict[str, Any]],
+        routes: list[dict[str, Any]],
+        suggestions: list[dict[str, Any]],
+    ) -> Summary: ...
+
+    def handover(self, transcript: list[dict[str, Any]]) -> HandoverBrief: ...

@@ -1,0 +1,185 @@
+"""The `offline` engine: useful suggestions with no model and no network.
+
+Understanding comes from rules plus a nearest-neighbour intent classifier over the KB's labelled
+examples (multilingual e5). A routine turn gets the best approved template (macro) for its
+intent, slots filled from the conversation, each sentence citing the passage that backs it; if
+no macro fits the retrieved passages, the reply is the passages' most relevant sentences. A
+human-led turn gets a briefing: key facts, policy limits, empathy cues, pitfalls and an opening
+line. Summaries and hand-over briefs are extractive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from copilot.engines.base import TokenCallback
+from copilot.engines.offline_text import (
+    EMPATHY,
+    PHRASES,
+    PITFALLS,
+    cite_sentence,
+    fill_slots,
+    limit_sentences,
+    relevant_sentences,
+)
+from copilot.engines.offline_wrapup import extract_handover, extract_summary
+from copilot.grounding import split_sentences
+from copilot.routing import Route
+from copilot.state import Card, Draft, HandoverBrief, Summary
+from knowledge_base.catalog import Macro, load_macros
+from knowledge_base.lexical import tokenize_query
+
+
+class OfflineEngine:
+    """Retrieval-grounded suggestions the way pre-generative agent assist worked."""
+
+    name = "offline"
+    model: str | None = None
+
+    def __init__(self, understanding: Any, macros: list[Macro] | None = None):
+        self.understanding = understanding
+        self.macros = load_macros() if macros is None else macros
+
+    def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route:
+        route: Route = self.understanding.understand(text, transcript)
+        return route
+
+    def draft(
+        self,
+        *,
+        turn: str,
+        route: Route,
+        cards: list[Card],
+        transcript: list[dict[str, Any]],
+        abstained: bool,
+        instruction: str | None,
+        on_token: TokenCallback | None = None,
+    ) -> Draft:
+        lang = route.language
+        if abstained or not cards:
+            draft = Draft(
+                mode="briefing" if route.human_led else "reply",
+                text=PHRASES["no_policy"][lang],
+                no_policy_found=True,
+            )
+        elif route.human_led:
+            draft = self._briefing(turn, route, cards)
+        else:
+            draft = self._reply(turn, route, cards, transcript)
+        if instruction:
+            draft = self._apply_instruction(draft, instruction)
+        if on_token:
+            for piece in re.findall(r"\S+\s*", draft.text):
+                on_token(piece)
+        return draft
+
+    def _pick_macro(self, route: Route, cards: list[Card], turn: str) -> Macro | None:
+        retrieved = {card.doc_id: card.n for card in cards}
+        wanted = set(tokenize_query(turn))
+        best: tuple[float, Macro] | None = None
+        for macro in self.macros:
+            if macro.lang != route.language:
+                continue
+            backed = [retrieved[a] for a in macro.articles if a in retrieved]
+            if not backed:
+                continue  # a template whose policy was not retrieved cannot be cited
+            score = 2.0 * (macro.intent == route.intent) + 1.0 / min(backed)
+            score += 0.2 * len(wanted & set(tokenize_query(macro.title + " " + macro.text)))
+            if best is None or score > best[0]:
+                best = (score, macro)
+        if best and (best[1].intent == route.intent or best[0] >= 2.5):
+            return best[1]
+        return None
+
+    def _reply(
+        self, turn: str, route: Route, cards: list[Card], transcript: list[dict[str, Any]]
+    ) -> Draft:
+        macro = self._pick_macro(route, cards, turn)
+        conversation = " ".join(t["text"] for t in transcript if t["role"] == "customer")
+        if macro:
+            text, _missing = fill_slots(macro.text, macro.slots, conversation or turn)
+            backing = [(c.n, c.text) for c in cards if c.doc_id in macro.articles]
+            sentences = []
+            for sentence in split_sentences(text):
+                numbers = cite_sentence(sentence, backing)
+                marks = "".join(f" [{n}]" for n in numbers)
+                sentences.append(_attach(sentence, marks))
+            body = " ".join(sentences)
+            return Draft(mode="reply", text=body, citations=_citations(body), macro_id=macro.id)
+        lines = [PHRASES["opening"][route.language]]
+        for card in cards[:2]:
+            for sentence in relevant_sentences(card.text, turn, 2 if card.n == 1 else 1):
+                lines.append(_attach(sentence, f" [{card.n}]"))
+        body = " ".join(lines)
+        return Draft(mode="reply", text=body, citations=_citations(body))
+
+    def _briefing(self, turn: str, route: Route, cards: list[Card]) -> Draft:
+        lang = route.language
+        lines = [
+            f"{PHRASES['briefing'][lang]} — {route.category.value}"
+            + (f" ({', '.join(f.value for f in route.flags)})" if route.flags else "")
+        ]
+        lines.append(f"{PHRASES['key_facts'][lang]}:")
+        for card in cards[:3]:
+            for sentence in relevant_sentences(card.text, turn, 1):
+                note = f" ({PHRASES['other_lang'][lang]})" if card.lang != lang else ""
+                lines.append(f"- {_attach(sentence, f' [{card.n}]')}{note}")
+        limits = limit_sentences([(c.n, c.text) for c in cards[:4]], 3)
+        if limits:
+            lines.append(f"{PHRASES['limits'][lang]}:")
+            lines.extend(f"- {_attach(s, f' [{n}]')}" for n, s in limits)
+        keys = [route.category.value, *(f.value for f in route.flags)]
+        cues = [EMPATHY[k][lang] for k in keys if k in EMPATHY]
+        traps = [PITFALLS[k][lang] for k in keys if k in PITFALLS]
+        if cues:
+            lines.append(f"{PHRASES['empathy'][lang]}:")
+            lines.extend(f"- {c}" for c in dict.fromkeys(cues))
+        if traps:
+            lines.append(f"{PHRASES['pitfalls'][lang]}:")
+            lines.extend(f"- {t}" for t in dict.fromkeys(traps))
+        macro = self._pick_macro(route, cards, turn)
+        if macro:
+            first = split_sentences(fill_slots(macro.text, macro.slots, turn)[0])[0]
+            lines.append(
+                f"{PHRASES['opening_line'][lang]}: « {first} »"
+                if lang == "fr"
+                else f'{PHRASES["opening_line"][lang]}: "{first}"'
+            )
+        body = "\n".join(lines)
+        return Draft(mode="briefing", text=body, citations=_citations(body))
+
+    @staticmethod
+    def _apply_instruction(draft: Draft, instruction: str) -> Draft:
+        """The offline engine can shorten; other instructions need the llm engine."""
+        wanted = instruction.lower()
+        if any(word in wanted for word in ("short", "court", "bref", "brief")):
+            sentences = split_sentences(draft.text)
+            keep = [s for s in sentences if "[" in s][:2] or sentences[:2]
+            text = " ".join(keep)
+            return draft.model_copy(update={"text": text, "citations": _citations(text)})
+        return draft
+
+    def summarize(
+        self,
+        transcript: list[dict[str, Any]],
+        routes: list[dict[str, Any]],
+        suggestions: list[dict[str, Any]],
+    ) -> Summary:
+        return extract_summary(transcript, routes, suggestions)
+
+    def handover(self, transcript: list[dict[str, Any]]) -> HandoverBrief:
+        return extract_handover(transcript, self.understanding)
+
+
+def _attach(sentence: str, marks: str) -> str:
+    """Put citation marks before the sentence's final punctuation."""
+    if not marks:
+        return sentence
+    match = re.match(r"(.*?)([.!?:]*)$", sentence.rstrip(), re.DOTALL)
+    assert match
+    return f"{match.group(1)}{marks}{match.group(2) or '.'}"
+
+
+def _citations(text: str) -> list[int]:
+    return sorted({int(n) for n in re.findall(r"\[(\d{1,2})\]", text)})

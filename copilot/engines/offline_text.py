@@ -1,0 +1,177 @@
+"""Wording of the offline engine: slot filling, sentence picking and the fixed phrases, FR/EN.
+
+Pre-generative agent assist: approved templates filled from the conversation, and sentences
+lifted from the cited passages. Nothing here invents a fact; every policy sentence comes from a
+macro the compliance team approved or from a passage, and carries its citation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.grounding import figures, split_sentences
+from knowledge_base.lexical import tokenize_query
+
+PHRASES = {
+    "no_policy": {
+        "en": "No policy passage in the knowledge base answers this. Do not improvise an answer: "
+        "tell the customer you will check, and report the gap to the knowledge-base team.",
+        "fr": "Aucun passage de la base de connaissances ne répond à cette question. "
+        "N'improvisez pas de réponse : dites au client que vous vérifiez, et signalez le "
+        "manque à l'équipe de la base de connaissances.",
+    },
+    "opening": {"en": "Thanks for your message.", "fr": "Merci pour votre message."},
+    "briefing": {"en": "Briefing", "fr": "Briefing"},
+    "key_facts": {"en": "Key facts", "fr": "Faits clés"},
+    "limits": {"en": "Policy limits", "fr": "Limites de la politique"},
+    "empathy": {"en": "Empathy cues", "fr": "Points d'attention relationnels"},
+    "pitfalls": {"en": "Pitfalls", "fr": "Pièges à éviter"},
+    "opening_line": {"en": "Possible opening line", "fr": "Phrase d'ouverture possible"},
+    "other_lang": {"en": "source in French", "fr": "source en anglais"},
+}
+
+EMPATHY = {
+    "complaint": {
+        "en": "Acknowledge the problem before explaining; do not argue the facts.",
+        "fr": "Reconnaissez le problème avant d'expliquer ; ne contestez pas les faits.",
+    },
+    "sensitive_data": {
+        "en": "Reassure: say what you will check and why you need it.",
+        "fr": "Rassurez : dites ce que vous vérifiez et pourquoi.",
+    },
+    "personal_advice": {
+        "en": "Ask about the situation; explain options, do not decide for them.",
+        "fr": "Renseignez-vous sur la situation ; présentez les options sans "
+        "décider à la place du client.",
+    },
+    "complex_problem": {
+        "en": "Summarise what you understood and agree the next step.",
+        "fr": "Reformulez ce que vous avez compris et convenez de l'étape suivante.",
+    },
+    "proactive_opportunity": {
+        "en": "Offer help before the customer has to ask for it.",
+        "fr": "Proposez de l'aide avant que le client ait à la demander.",
+    },
+    "vulnerable_customer": {
+        "en": "Slow down, check understanding, offer support options.",
+        "fr": "Ralentissez, vérifiez la compréhension, proposez un soutien.",
+    },
+    "asks_for_human": {
+        "en": "Introduce yourself: the customer wanted a person.",
+        "fr": "Présentez-vous : le client voulait parler à une personne.",
+    },
+}
+
+PITFALLS = {
+    "complaint": {
+        "en": "Do not promise compensation the policy does not provide.",
+        "fr": "Ne promettez pas de geste commercial non prévu par la politique.",
+    },
+    "sensitive_data": {
+        "en": "Verify identity before disclosing or changing anything; never "
+        "read card or IBAN numbers back.",
+        "fr": "Vérifiez l'identité avant toute information ou modification ; "
+        "ne relisez jamais un numéro de carte ou d'IBAN.",
+    },
+    "legal_threat": {
+        "en": "Stay factual; log the complaint and do not discuss liability.",
+        "fr": "Restez factuel ; enregistrez la réclamation sans discuter de responsabilité.",
+    },
+    "fraud_suspected": {
+        "en": "Block first, investigate after; do not ask for full card data.",
+        "fr": "Bloquez d'abord, enquêtez ensuite ; ne demandez pas les données "
+        "complètes de la carte.",
+    },
+    "personal_advice": {
+        "en": "Give the facts and options, not a personal recommendation.",
+        "fr": "Donnez les faits et les options, pas une recommandation personnelle.",
+    },
+}
+
+_MONEY = re.compile(
+    r"(?:€\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:€|euros?|EUR))", re.IGNORECASE
+)
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2} (?:janvier|février|mars|"
+    r"avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|january|"
+    r"february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b",
+    re.IGNORECASE,
+)
+_DAYS = re.compile(r"\b(\d{1,2})\s?(?:days?|jours?)\b", re.IGNORECASE)
+_MERCHANT = re.compile(r"\b(?:chez|at|from|de chez|marchand|merchant|on)\s+([A-Z][\w&'-]+)")
+_CASE = re.compile(r"\b(?:DSP|FRD|REC|RFD)-\d+\b")
+
+
+def fill_slots(template: str, slots: tuple[str, ...], conversation: str) -> tuple[str, list[str]]:
+    """Fill a macro's slots from the (redacted) conversation; return text and unfilled slots."""
+    found: dict[str, str] = {}
+    name = re.search(r"<NAME_\d+>", conversation)
+    if name:
+        found["customer_name"] = name.group(0)
+    order = re.search(r"<ORDER_\d+>", conversation)
+    if order:
+        found["order_ref"] = order.group(0)
+    for key, pattern in (("amount", _MONEY), ("due_date", _DATE), ("case_ref", _CASE)):
+        match = pattern.search(conversation)
+        if match:
+            found[key] = match.group(0)
+    days = _DAYS.search(conversation)
+    if days:
+        found["days"] = days.group(1)
+    merchant = _MERCHANT.search(conversation)
+    if merchant:
+        found["merchant"] = merchant.group(1)
+    text = template
+    missing = []
+    for slot in slots:
+        if slot in found:
+            text = text.replace("{" + slot + "}", found[slot])
+        elif slot == "customer_name":  # a greeting reads fine without the name
+            text = re.sub(r",?\s*\{customer_name\}", "", text)
+        else:
+            text = text.replace("{" + slot + "}", f"[{slot}?]")
+            missing.append(slot)
+    return text, missing
+
+
+def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
+    """The passage's sentences sharing most stemmed words with the query, in passage order."""
+    wanted = set(tokenize_query(query))
+    lines = [s.lstrip("-*• ").strip() for s in split_sentences(passage)]
+    scored = [
+        (len(wanted & set(tokenize_query(s))), i, s) for i, s in enumerate(lines) if len(s) > 20
+    ]
+    best = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
+    return [s for _, _, s in sorted(best, key=lambda t: t[1])]
+
+
+def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[int, str]]:
+    """Sentences stating figures (amounts, deadlines, caps), with their card number."""
+    out: list[tuple[int, str]] = []
+    for n, text in passages:
+        for sentence in split_sentences(text):
+            clean = sentence.lstrip("-*• ").strip()
+            if figures(clean) and len(clean) < 260 and not clean.startswith("#"):
+                out.append((n, clean))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def cite_sentence(sentence: str, candidates: list[tuple[int, str]]) -> list[int]:
+    """Cards that support a template sentence: those holding its figures, else the best overlap."""
+    nums = {re.sub(r"\D", "", f) for f in figures(sentence)}
+    if nums:
+        holders = [
+            n for n, text in candidates if nums <= {re.sub(r"\D", "", f) for f in figures(text)}
+        ]
+        if holders:
+            return holders[:1]
+    words = set(tokenize_query(sentence))
+    if not words:
+        return []
+    best = max(candidates, key=lambda c: len(words & set(tokenize_query(c[1]))), default=None)
+    if best and len(words & set(tokenize_query(best[1]))) >= max(2, len(words) // 4):
+        return [best[0]]
+    return []

@@ -1,0 +1,77 @@
+"""The check step: which draft sentences lack support, and which figures appear nowhere.
+
+A sentence is *unsupported* when it cites no passage and is more than a courtesy (greeting,
+thanks, empathy). A figure (amount, percentage, duration, date, plain number) is *unverified*
+when it appears neither in a passage the sentence cites (or any card, for a sentence that cites
+none) nor in the conversation: this is what catches an invented "30 days". URLs and e-mail
+addresses found in no passage and no turn are unverified too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9<\"«(\-•])|\n+")
+_CITATION = re.compile(r"\[(\d{1,2})\]")
+_FIGURE = re.compile(r"(?<![\w<])(?:€\s?)?\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?:\s?(?:€|%|eur\b))?")
+_LINK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+_PLACEHOLDER = re.compile(r"<[A-Z]+_\d+>")
+_COURTESY = re.compile(
+    r"\b(hello|hi|thanks?|thank you|sorry|understand|happy to help|welcome|glad|of course|"
+    r"bonjour|merci|désolée?|je comprends|avec plaisir|bien sûr|n'hésitez|don't hesitate|"
+    r"good (morning|afternoon)|bonne (journée|soirée))\b",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+def cited(sentence: str) -> list[int]:
+    return [int(n) for n in _CITATION.findall(sentence)]
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def figures(text: str) -> list[str]:
+    """Figures in a text, as written (placeholders and citation marks excluded)."""
+    clean = _CITATION.sub(" ", _PLACEHOLDER.sub(" ", text))
+    return [m.group(0).strip() for m in _FIGURE.finditer(clean) if _digits(m.group(0))]
+
+
+def _known_digits(texts: Iterable[str]) -> set[str]:
+    return {_digits(f) for text in texts for f in figures(text)}
+
+
+def is_courtesy(sentence: str) -> bool:
+    return bool(_COURTESY.search(sentence)) and not figures(sentence)
+
+
+def check_draft(
+    text: str, cards: dict[int, str], conversation: list[str]
+) -> tuple[list[str], list[str]]:
+    """Return (unsupported sentences, unverified figures or links) of a draft.
+
+    `cards` maps citation numbers to passage texts; `conversation` holds the turns' texts.
+    """
+    unsupported: list[str] = []
+    unverified: list[str] = []
+    spoken = _known_digits(conversation)
+    every_card = _known_digits(cards.values())
+    known_links = {m.lower() for t in [*cards.values(), *conversation] for m in _LINK.findall(t)}
+    for sentence in split_sentences(text):
+        numbers = [n for n in cited(sentence) if n in cards]
+        if not numbers and not is_courtesy(sentence) and not sentence.rstrip().endswith(":"):
+            unsupported.append(sentence)
+        allowed = (_known_digits(cards[n] for n in numbers) if numbers else every_card) | spoken
+        for figure in figures(sentence):
+            if _digits(figure) not in allowed and figure not in unverified:
+                unverified.append(figure)
+        for link in _LINK.findall(sentence):
+            if link.lower().rstrip(".,)") not in {k.rstrip(".,)") for k in known_links}:
+                unverified.append(link)
+    return unsupported, unverified

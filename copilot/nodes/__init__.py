@@ -1,0 +1,1 @@
+"""One module per step of a customer turn; `copilot.graph` wires them."""

@@ -1,0 +1,53 @@
+"""Draft, check and suggest actions: everything the advisor will review.
+
+Drafting is its own node before the review node, because code before `interrupt()` runs again
+on resume and a draft is the expensive step.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from copilot.actions import suggest_actions
+from copilot.context import Context
+from copilot.grounding import check_draft
+from copilot.routing import Route
+from copilot.state import Card, Draft, State
+
+
+def draft(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    engine = runtime.context.engine
+    result = engine.draft(
+        turn=state.redacted_turn,
+        route=Route.model_validate(state.route),
+        cards=[Card.model_validate(c) for c in state.cards],
+        transcript=state.transcript,
+        abstained=state.abstained,
+        instruction=state.instruction,
+        on_token=runtime.context.on_token,
+    )
+    result = result.model_copy(update={"engine": engine.name, "model": engine.model})
+    return {"draft": result.model_dump()}
+
+
+def check(state: State) -> dict[str, Any]:
+    current = Draft.model_validate(state.draft)
+    cards = {c["n"]: c["text"] for c in state.cards}
+    conversation = [t["text"] for t in state.transcript]
+    unsupported, unverified = check_draft(current.text, cards, conversation)
+    if current.no_policy_found:
+        unsupported = []
+    current = current.model_copy(update={"unsupported": unsupported, "unverified": unverified})
+    return {"draft": current.model_dump()}
+
+
+def act(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    route = Route.model_validate(state.route)
+    actions = suggest_actions(route, runtime.context.actions)
+    return {
+        "actions": [a.model_dump() for a in actions],
+        "latency_ms": round((time.perf_counter() - state.started_at) * 1000, 1),
+    }

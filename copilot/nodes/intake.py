@@ -1,0 +1,65 @@
+"""Redact, then understand: the first two steps of a turn.
+
+Redaction runs before anything else sees the text, and the placeholder mapping stays in the
+state. Understanding reads only the redacted text; sensitive data and the advisor's category
+correction are applied on top of the engine's route.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from copilot.context import Context
+from copilot.privacy import SENSITIVE_TYPES, Redactor
+from copilot.routing import Category, Route, escalate
+from copilot.state import State
+
+
+def redact(state: State) -> dict[str, Any]:
+    """Replace personal data by placeholders and add the turn to the transcript."""
+    if not state.turn and state.category_override:  # a correction re-runs the last turn
+        return {"started_at": time.perf_counter()}
+    redactor = Redactor(mapping=state.redaction)
+    result = redactor.redact(state.turn)
+    update: dict[str, Any] = {
+        "redaction": redactor.mapping,
+        "transcript": [{"role": state.role, "text": result.text}],
+        "started_at": time.perf_counter(),
+    }
+    if state.role == "customer":
+        update |= {
+            "redacted_turn": result.text,
+            "pii_types": sorted({e.type for e in result.entities}),
+            "category_override": None,
+            "instruction": None,
+        }
+    return update
+
+
+def is_customer_turn(state: State) -> str:
+    return "understand" if state.role == "customer" else "__end__"
+
+
+def understand(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Language, intent, category, flags and sentiment of the newest customer turn."""
+    earlier = state.transcript[:-1] if state.turn else state.transcript
+    route = runtime.context.engine.understand(state.redacted_turn, earlier)
+    sensitive = bool(SENSITIVE_TYPES & set(state.pii_types))
+    category, moved = escalate(route.category, list(route.flags), sensitive_pii=sensitive)
+    reasons = [*route.reasons, *moved]
+    confidence = route.confidence
+    if state.category_override:
+        category = Category(state.category_override)
+        reasons.append(f"advisor corrected the category to {category.value}")
+        confidence = 1.0
+    final = Route.model_validate(
+        route.model_dump() | {"category": category, "reasons": reasons, "confidence": confidence}
+    )
+    if state.category_override and final.category != category:
+        # flags may still force a human-led category: the correction is kept as asked
+        final = final.model_copy(update={"category": category})
+    dumped = final.model_dump(mode="json")
+    return {"route": dumped, "routes": [dumped]}

@@ -1,0 +1,68 @@
+"""Retrieve: the knowledge cards for the newest customer turn.
+
+The query is the redacted turn; earlier customer turns contribute only context words (their
+nouns and numbers, not their whole text), which the retriever weighs below the turn itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from copilot.context import Context
+from copilot.retrieval import SearchFilters
+from copilot.state import Card, State
+from knowledge_base.lexical import tokenize_query
+
+CONTEXT_TURNS = 2
+CONTEXT_WORDS = 8
+
+
+def context_words(transcript: list[dict[str, Any]], turn: str) -> str:
+    """A few distinctive words from the previous customer turns that the new turn lacks."""
+    have = set(tokenize_query(turn))
+    earlier = [t["text"] for t in transcript if t["role"] == "customer"][-CONTEXT_TURNS - 1 : -1]
+    words: list[str] = []
+    for text in reversed(earlier):
+        for word in text.split():
+            clean = word.strip(".,;:!?()«»\"'").lower()
+            stems = set(tokenize_query(clean))
+            if len(clean) > 3 and stems and not stems & have and clean not in words:
+                words.append(clean)
+    return " ".join(words[:CONTEXT_WORDS])
+
+
+def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    retriever = runtime.context.retriever
+    if retriever is None:
+        return {"cards": [], "abstained": True, "retrieval_confidence": 0.0}
+    route = state.route or {}
+    result = retriever.search(
+        state.redacted_turn,
+        k=runtime.context.cards,
+        filters=SearchFilters(audience=runtime.context.audience),
+        prefer_lang=route.get("language"),
+        context=context_words(state.transcript, state.redacted_turn) or None,
+    )
+    cards = [
+        Card(
+            n=i,
+            doc_id=h.doc_id,
+            chunk_id=h.chunk_id,
+            title=h.title,
+            section=h.section,
+            lang=h.lang,
+            effective_date=h.effective_date,
+            version=h.version,
+            superseded=h.superseded,
+            audience=h.audience,
+            text=h.text,
+        ).model_dump()
+        for i, h in enumerate(result.hits, start=1)
+    ]
+    return {
+        "cards": cards,
+        "abstained": result.abstained,
+        "retrieval_confidence": round(result.confidence, 3),
+    }

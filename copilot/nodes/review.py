@@ -1,0 +1,56 @@
+"""Review: the advisor decides. Nothing reaches the customer without this interrupt.
+
+The payload is the whole suggestion; the resume value is a `Decision`. Regenerate goes back to
+the draft node with the instruction; every other decision is recorded with the final text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.types import interrupt
+
+from copilot.privacy import Redactor
+from copilot.state import Decision, State
+
+
+def suggestion_payload(state: State) -> dict[str, Any]:
+    """What the advisor is shown (placeholders are restored by the session, not here)."""
+    return {
+        "route": state.route,
+        "cards": state.cards,
+        "draft": state.draft,
+        "actions": state.actions,
+        "abstained": state.abstained,
+        "retrieval_confidence": state.retrieval_confidence,
+        "latency_ms": state.latency_ms,
+        "pii_types": state.pii_types,
+    }
+
+
+def review(state: State) -> dict[str, Any]:
+    decision = Decision.model_validate(interrupt(suggestion_payload(state)))
+    if decision.kind == "regenerate":
+        return {"decision": decision.model_dump(), "instruction": decision.instruction}
+    final = decision.text
+    if decision.kind == "accept" and final is None:
+        final = (state.draft or {}).get("text")
+    if final is not None:  # the advisor typed real values: keep them redacted in the record
+        redactor = Redactor(mapping=state.redaction)
+        final = redactor.redact(final).text
+        mapping = redactor.mapping
+    else:
+        mapping = state.redaction
+    recorded = decision.model_copy(update={"text": final}).model_dump()
+    return {
+        "decision": recorded,
+        "instruction": None,
+        "redaction": mapping,
+        "suggestions": [
+            {**suggestion_payload(state), "turn": state.redacted_turn, "decision": recorded}
+        ],
+    }
+
+
+def after_review(state: State) -> str:
+    return "draft" if (state.decision or {}).get("kind") == "regenerate" else "__end__"

@@ -1,0 +1,211 @@
+"""`CopilotSession`: one contact, as the CLI and the terminal UI drive it.
+
+It runs the graph per turn up to the advisor's review, hands back a `Suggestion` with personal
+data restored for the advisor's eyes, and resumes the graph with the advisor's `Decision`. A
+contact is a checkpointer thread: quitting and reopening with the same `thread_id` resumes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from langgraph.types import Command
+from pydantic import BaseModel, Field
+
+from copilot.config import Settings
+from copilot.context import Context
+from copilot.engines.base import Engine, TokenCallback
+from copilot.graph import build_graph
+from copilot.privacy import Redactor
+from copilot.routing import Route
+from copilot.state import Card, Decision, Draft, HandoverBrief, NextAction, Summary
+from knowledge_base.catalog import ActionSpec, load_actions
+
+
+class Suggestion(BaseModel):
+    """Everything shown to the advisor for one customer turn (personal data restored)."""
+
+    route: Route
+    cards: list[Card]
+    draft: Draft
+    actions: list[NextAction]
+    abstained: bool
+    retrieval_confidence: float
+    latency_ms: float
+    engine: str
+    pii_redacted: int = 0
+    """How many distinct personal values this contact has redacted so far."""
+    pii_types: list[str] = Field(default_factory=list)
+
+
+class CopilotSession:
+    """Drive one contact through the copilot graph."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        retriever: Any,
+        checkpointer: Any,
+        thread_id: str | None = None,
+        actions: list[ActionSpec] | None = None,
+        audience: str | None = None,
+    ):
+        self.engine = engine
+        self.retriever = retriever
+        self.thread_id = thread_id or uuid.uuid4().hex[:12]
+        self.actions = load_actions() if actions is None else actions
+        self.audience = audience
+        self.graph: Any = build_graph().compile(checkpointer=checkpointer)
+
+    @property
+    def _config(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.thread_id}}
+
+    def _context(self, on_token: TokenCallback | None) -> Context:
+        return Context(
+            engine=self.engine,
+            retriever=self.retriever,
+            actions=self.actions,
+            audience=self.audience,
+            on_token=on_token,
+        )
+
+    def _values(self) -> dict[str, Any]:
+        return dict(self.graph.get_state(self._config).values or {})
+
+    def _restore(self, text: str) -> str:
+        return Redactor(mapping=self._values().get("redaction", {})).restore(text)
+
+    def _run(self, payload: Any, on_token: TokenCallback | None) -> Suggestion | None:
+        self.graph.invoke(payload, self._config, context=self._context(on_token))
+        return self.pending()
+
+    def pending(self) -> Suggestion | None:
+        """The suggestion waiting for the advisor's decision, if any (after a restart too)."""
+        snapshot = self.graph.get_state(self._config)
+        for task in snapshot.tasks:
+            for pending in task.interrupts:
+                return self._suggestion(pending.value)
+        return None
+
+    def _suggestion(self, payload: dict[str, Any]) -> Suggestion:
+        mapping = self._values().get("redaction", {})
+        restore = Redactor(mapping=mapping).restore
+        draft = Draft.model_validate(payload["draft"])
+        draft = draft.model_copy(
+            update={
+                "text": restore(draft.text),
+                "unsupported": [restore(s) for s in draft.unsupported],
+            }
+        )
+        return Suggestion(
+            route=Route.model_validate(payload["route"]),
+            cards=[Card.model_validate(c) for c in payload["cards"]],
+            draft=draft,
+            actions=[NextAction.model_validate(a) for a in payload["actions"]],
+            abstained=payload["abstained"],
+            retrieval_confidence=payload["retrieval_confidence"],
+            latency_ms=payload["latency_ms"],
+            engine=self.engine.name,
+            pii_redacted=len(mapping),
+            pii_types=payload.get("pii_types", []),
+        )
+
+    def _close_pending(self) -> None:
+        """A new turn while a draft waits: the advisor moved on, so it is recorded as rejected."""
+        if self.pending() is not None:
+            self.graph.invoke(
+                Command(resume=Decision(kind="reject", reason="superseded by a newer turn")),
+                self._config,
+                context=self._context(None),
+            )
+
+    def customer_turn(self, text: str, on_token: TokenCallback | None = None) -> Suggestion:
+        self._close_pending()
+        result = self._run({"turn": text, "role": "customer"}, on_token)
+        assert result is not None
+        return result
+
+    def add_turn(self, role: str, text: str) -> None:
+        """An advisor or bot turn: recorded (redacted), no suggestion."""
+        self._close_pending()
+        self.graph.invoke({"turn": text, "role": role}, self._config, context=self._context(None))
+
+    def decide(
+        self, decision: Decision, on_token: TokenCallback | None = None
+    ) -> Suggestion | None:
+        """Resume with the advisor's decision; regenerate returns the new suggestion."""
+        if self.pending() is None:
+            raise ValueError("no suggestion is waiting for a decision")
+        return self._run(Command(resume=decision.model_dump()), on_token)
+
+    def correct_category(self, category: str, on_token: TokenCallback | None = None) -> Suggestion:
+        """The advisor's correction re-runs the last customer turn with that category."""
+        self._close_pending()
+        result = self._run(
+            {"turn": "", "role": "customer", "category_override": category}, on_token
+        )
+        assert result is not None
+        return result
+
+    def transcript(self) -> list[dict[str, str]]:
+        restore = Redactor(mapping=self._values().get("redaction", {})).restore
+        return [
+            {"role": t["role"], "text": restore(t["text"])}
+            for t in self._values().get("transcript", [])
+        ]
+
+    def summary(self) -> Summary:
+        values = self._values()
+        summary = self.engine.summarize(
+            values.get("transcript", []), values.get("routes", []), values.get("suggestions", [])
+        )
+        return _restore_model(summary, values.get("redaction", {}))
+
+    def handover(self) -> HandoverBrief:
+        values = self._values()
+        brief = self.engine.handover(values.get("transcript", []))
+        return _restore_model(brief, values.get("redaction", {}))
+
+    def records(self) -> list[dict[str, Any]]:
+        """Reviewed suggestions with decisions, redacted (what a store or audit trail keeps)."""
+        return list(self._values().get("suggestions", []))
+
+
+def _restore_model(model: Any, mapping: dict[str, str]) -> Any:
+    restore = Redactor(mapping=mapping).restore
+    data = model.model_dump()
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = restore(value)
+        elif isinstance(value, list):
+            data[key] = [restore(v) if isinstance(v, str) else v for v in value]
+    return type(model).model_validate(data)
+
+
+def make_engine(settings: Settings, embedder: Any = None) -> Engine:
+    """The configured engine; `auto` means llm when a model is configured, else offline."""
+    from copilot.understanding import Understanding
+
+    if embedder is None:
+        from knowledge_base.embeddings import make_embedder
+
+        embedder = make_embedder(
+            settings.embeddings, settings.embeddings_model, settings.embeddings_base_url
+        )
+    understanding = Understanding(embedder)
+    wants_llm = settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model)
+    if wants_llm:
+        if not settings.llm_model:
+            from knowledge_base.errors import KnowledgeBaseError
+
+            raise KnowledgeBaseError(
+                "engine 'llm' needs COPILOT_LLM_MODEL (and usually COPILOT_LLM_BASE_URL)"
+            )
+        from copilot.engines.llm import LLMEngine
+
+        return LLMEngine(settings, understanding=understanding)
+    from copilot.engines.offline import OfflineEngine
+
+    return OfflineEngine(understanding)

@@ -1,0 +1,190 @@
+"""The agent graph end to end with the offline engine: every path stops at the advisor.
+
+A tiny KB (hash embeddings) and a keyword understanding stand in for the real model, so the
+test exercises the wiring: redaction, retrieval, drafting with citations, checks, actions,
+interrupt/resume, regenerate, category correction, crash and resume.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from copilot.config import Settings
+from copilot.engines.offline import OfflineEngine
+from copilot.retrieval import Retriever
+from copilot.routing import Category, Flag, Route
+from copilot.session import CopilotSession
+from copilot.state import Decision
+from knowledge_base.catalog import ActionSpec, Macro
+from knowledge_base.indexer import index_paths
+from knowledge_base.store import KnowledgeBase
+from tests.conftest import write_article
+
+
+class KeywordUnderstanding:
+    """Routes by keywords: enough to drive the graph deterministically."""
+
+    def understand(self, text: str, history: list[dict]) -> Route:
+        lower = text.lower()
+        flags = [Flag.FRAUD_SUSPECTED] if "stolen" in lower else []
+        intent = "late_fee_question" if "fee" in lower else "other"
+        category = Category.COMPLAINT if "unacceptable" in lower else Category.SIMPLE_QUESTION
+        return Route(
+            category=category,
+            confidence=0.8,
+            flags=flags,
+            intent=intent,
+            intent_confidence=0.8,
+            language="en",
+            sentiment="neutral",
+            sentiment_score=0.0,
+        )
+
+
+MACRO = Macro(
+    id="fee-en",
+    lang="en",
+    intent="late_fee_question",
+    title="Late fee",
+    text="I understand, {customer_name}. A late fee of €5 applies after the 3-day "
+    "grace period. Fees are capped at €10 per instalment.",
+    slots=("customer_name",),
+    articles=("late-fees",),
+)
+ACTIONS = [
+    ActionSpec(
+        id="escalate_fraud_team",
+        title="Escalate to the fraud team",
+        title_fr="Escalader",
+        description="",
+        flags=frozenset({"fraud_suspected"}),
+        articles=("fraud",),
+    ),
+    ActionSpec(
+        id="waive_fee",
+        title="Check a fee waiver",
+        title_fr="Geste",
+        description="",
+        intents=frozenset({"late_fee_question"}),
+    ),
+]
+
+
+@pytest.fixture
+def retriever(tmp_path: Path, settings: Settings) -> Retriever:
+    docs = tmp_path / "kb"
+    write_article(
+        docs,
+        "late-fees",
+        "A late fee of €5 applies after the 3-day grace period. "
+        "Late fees are capped at €10 per instalment.",
+        title="Late fees",
+    )
+    write_article(
+        docs,
+        "fraud",
+        "If your card is stolen, block it in the app at once. "
+        "Disputed payments are investigated within 10 days.",
+        title="Stolen card",
+    )
+    index_paths([docs], settings)
+    return Retriever(KnowledgeBase.open(settings))
+
+
+def session(retriever: Retriever, checkpointer=None, thread_id: str | None = None):
+    engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
+    return CopilotSession(
+        engine, retriever, checkpointer or InMemorySaver(), thread_id=thread_id, actions=ACTIONS
+    )
+
+
+def test_routine_turn_gets_a_cited_reply_and_waits_for_the_advisor(retriever) -> None:
+    s = session(retriever)
+    tokens: list[str] = []
+    suggestion = s.customer_turn(
+        "Hi, my name is Paul Martin, why this late fee?", on_token=tokens.append
+    )
+    assert suggestion.draft.mode == "reply" and suggestion.draft.macro_id == "fee-en"
+    assert suggestion.draft.text.startswith("I understand, Paul Martin.")  # restored for display
+    assert "[1]" in suggestion.draft.text and suggestion.draft.citations == [1]
+    assert suggestion.cards[0].doc_id == "late-fees"
+    assert suggestion.draft.unverified == []
+    assert [a.id for a in suggestion.actions] == ["waive_fee"]
+    assert "".join(tokens) == suggestion.draft.text.replace("Paul Martin", "<NAME_1>")
+    assert s.records() == []  # nothing recorded, nothing sent, before the decision
+    assert s.decide(Decision(kind="accept")) is None
+    (record,) = s.records()
+    assert record["decision"]["kind"] == "accept"
+    assert "Paul Martin" not in str(record) and "<NAME_1>" in record["decision"]["text"]
+
+
+def test_fraud_turn_is_human_led_with_a_briefing(retriever) -> None:
+    s = session(retriever)
+    suggestion = s.customer_turn("My card was stolen and there is a payment I did not make")
+    assert suggestion.route.category == Category.SENSITIVE_DATA and suggestion.route.human_led
+    assert suggestion.draft.mode == "briefing"
+    assert [a.id for a in suggestion.actions][0] == "escalate_fraud_team"
+
+
+def test_edit_reject_regenerate_and_correction(retriever) -> None:
+    s = session(retriever)
+    s.customer_turn("why this late fee?")
+    again = s.decide(Decision(kind="regenerate", instruction="shorter"))
+    assert again is not None and len(again.draft.text) <= 200
+    assert s.decide(Decision(kind="edit", text="Fee is €5 [1].")) is None
+    s.customer_turn("and the late fee cap?")
+    s.decide(Decision(kind="reject", reason="wrong tone"))
+    corrected = s.correct_category("complaint")
+    assert corrected.route.category == Category.COMPLAINT
+    assert corrected.draft.mode == "briefing"
+    assert any("advisor corrected" in r for r in corrected.route.reasons)
+    kinds = [r["decision"]["kind"] for r in s.records()]
+    assert kinds == ["edit", "reject"]
+    transcript = s.transcript()
+    assert [t["role"] for t in transcript] == ["customer", "customer"]
+
+
+def test_invented_figures_are_flagged(retriever) -> None:
+    s = session(retriever)
+    s.customer_turn("why this late fee?")
+    s.decide(Decision(kind="accept"))
+    from copilot.grounding import check_draft
+
+    unsupported, unverified = check_draft(
+        "A late fee of €5 applies [1]. You get a refund within 30 days [1]. Call us.",
+        {1: "A late fee of €5 applies after the 3-day grace period."},
+        [],
+    )
+    assert unverified == ["30"] and unsupported == ["Call us."]
+
+
+def test_a_crash_between_turns_resumes_the_same_contact(retriever, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.sqlite"
+    first = session(
+        retriever,
+        SqliteSaver(sqlite3.connect(path, check_same_thread=False)),
+        thread_id="contact-1",
+    )
+    first.customer_turn("Hello, my name is Ada Lovelace, a late fee question")
+    del first  # the process dies with a suggestion waiting
+    second = session(
+        retriever,
+        SqliteSaver(sqlite3.connect(path, check_same_thread=False)),
+        thread_id="contact-1",
+    )
+    waiting = second.pending()
+    assert waiting is not None and "Ada Lovelace" in waiting.draft.text
+    second.decide(Decision(kind="accept"))
+    assert len(second.records()) == 1 and second.transcript()[0]["text"].startswith("Hello")
+
+
+def test_no_kb_means_no_policy_found(tmp_path: Path) -> None:
+    s = session(None)  # type: ignore[arg-type]
+    suggestion = s.customer_turn("why this late fee?")
+    assert suggestion.draft.no_policy_found and suggestion.cards == []
+    assert "No policy passage" in suggestion.draft.text
