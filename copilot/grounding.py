@@ -51,13 +51,36 @@ def is_courtesy(sentence: str) -> bool:
     return bool(_COURTESY.search(sentence)) and not figures(sentence)
 
 
+def _policy_lines(text: str, advisory: tuple[str, ...]) -> str:
+    """Drop a briefing's advisory parts (title, empathy cues, pitfalls, opening line): they
+    coach the advisor and state no policy, so they need no citation."""
+    if not advisory:
+        return text
+    kept: list[str] = []
+    skipping = False
+    for number, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if number == 0 and stripped.startswith(advisory):
+            continue
+        if stripped.endswith(":") and not stripped.startswith("-"):
+            skipping = stripped.rstrip(":").strip() in advisory
+            continue
+        if stripped.startswith(advisory):
+            continue
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def check_draft(
-    text: str, cards: dict[int, str], conversation: list[str]
+    text: str, cards: dict[int, str], conversation: list[str], advisory: tuple[str, ...] = ()
 ) -> tuple[list[str], list[str]]:
     """Return (unsupported sentences, unverified figures or links) of a draft.
 
-    `cards` maps citation numbers to passage texts; `conversation` holds the turns' texts.
+    `cards` maps citation numbers to passage texts; `conversation` holds the turns' texts;
+    `advisory` names the headings of a briefing's coaching sections, which are not checked.
     """
+    text = _policy_lines(text, advisory)
     unsupported: list[str] = []
     unverified: list[str] = []
     spoken = _known_digits(conversation)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
+from rich.markup import escape
 
 from copilot.cli import cli, print_json, reports_errors
 from copilot.config import Settings
@@ -116,13 +117,13 @@ def print_suggestion(s: Suggestion) -> None:
             f"  [{c.n}] {c.title} > {c.section} ({c.lang}, {c.effective_date}){mark}",
             highlight=False,
         )
-    out.print(f"[bold]{s.draft.mode}[/]: {s.draft.text}", highlight=False)
+    out.print(f"[bold]{s.draft.mode}[/]: {escape(s.draft.text)}", highlight=False)
     for sentence in s.draft.unsupported:
-        out.print(f"  [yellow]unsupported:[/] {sentence}", highlight=False)
+        out.print(f"  [yellow]unsupported:[/] {escape(sentence)}", highlight=False)
     for figure in s.draft.unverified:
-        out.print(f"  [yellow]unverified:[/] {figure}", highlight=False)
+        out.print(f"  [yellow]unverified:[/] {escape(figure)}", highlight=False)
     for a in s.actions:
-        out.print(f"  [cyan]→ {a.title}[/] — {a.reason}", highlight=False)
+        out.print(f"  [cyan]→ {escape(a.title)}[/] — {escape(a.reason)}", highlight=False)
     out.print()
 
 

@@ -30,6 +30,12 @@ PHRASES = {
     "other_lang": {"en": "source in French", "fr": "source en anglais"},
 }
 
+ADVISORY_HEADINGS = tuple(
+    PHRASES[key][lang] for key in ("briefing", "empathy", "pitfalls", "opening_line")
+    for lang in ("en", "fr")
+)
+"""Briefing parts that coach the advisor rather than state policy (not fact-checked)."""
+
 EMPATHY = {
     "complaint": {
         "en": "Acknowledge the problem before explaining; do not argue the facts.",
@@ -135,10 +141,16 @@ def fill_slots(template: str, slots: tuple[str, ...], conversation: str) -> tupl
     return text, missing
 
 
+def plain(passage: str) -> str:
+    """Markdown emphasis and list numbers removed, so lifted sentences read as prose."""
+    text = re.sub(r"\*\*|__|`", "", passage)
+    return re.sub(r"(?m)^\s*(?:\d+\.|[-*•])\s+", "", text)
+
+
 def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
     """The passage's sentences sharing most stemmed words with the query, in passage order."""
     wanted = set(tokenize_query(query))
-    lines = [s.lstrip("-*• ").strip() for s in split_sentences(passage)]
+    lines = [s.strip() for s in split_sentences(plain(passage))]
     scored = [
         (len(wanted & set(tokenize_query(s))), i, s) for i, s in enumerate(lines) if len(s) > 20
     ]
@@ -150,8 +162,8 @@ def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[i
     """Sentences stating figures (amounts, deadlines, caps), with their card number."""
     out: list[tuple[int, str]] = []
     for n, text in passages:
-        for sentence in split_sentences(text):
-            clean = sentence.lstrip("-*• ").strip()
+        for sentence in split_sentences(plain(text)):
+            clean = sentence.strip()
             if figures(clean) and len(clean) < 260 and not clean.startswith("#"):
                 out.append((n, clean))
                 if len(out) >= limit:

@@ -65,7 +65,11 @@ def extract_summary(
     commitments: list[str] = []
     for record in suggestions:
         decision = record.get("decision") or {}
-        if decision.get("kind") in ("accept", "edit"):
+        briefing = (record.get("draft") or {}).get("mode") == "briefing"
+        if decision.get("kind") in ("accept", "edit") and briefing:
+            intent = (record.get("route") or {}).get("intent", "the request")
+            taken.append(f"advisor-led with a briefing: {str(intent).replace('_', ' ')}")
+        elif decision.get("kind") in ("accept", "edit"):
             sent = decision.get("text") or ""
             taken.append(f"sent reply: {_short(sent, 100)}")
             commitments += [s for s in split_sentences(sent) if _COMMITMENT.search(s)]

@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from copilot.actions import suggest_actions
 from copilot.context import Context
+from copilot.engines.offline_text import ADVISORY_HEADINGS
 from copilot.grounding import check_draft
 from copilot.routing import Route
 from copilot.state import Card, Draft, State
@@ -37,7 +38,8 @@ def check(state: State) -> dict[str, Any]:
     current = Draft.model_validate(state.draft)
     cards = {c["n"]: c["text"] for c in state.cards}
     conversation = [t["text"] for t in state.transcript]
-    unsupported, unverified = check_draft(current.text, cards, conversation)
+    advisory = ADVISORY_HEADINGS if current.mode == "briefing" else ()
+    unsupported, unverified = check_draft(current.text, cards, conversation, advisory)
     if current.no_policy_found:
         unsupported = []
     current = current.model_copy(update={"unsupported": unsupported, "unverified": unverified})
