@@ -119,7 +119,11 @@ def build_synthetic(settings: Settings, n: int, tmp: Path) -> float:
     source = tmp / f"syn-{n}.jsonl"
     synthetic_jsonl(source, n)
     started = time.perf_counter()
-    index_paths([source], settings.model_copy(update={"embedding_batch_size": 1000}), kb=f"syn{n}")
+    index_paths(
+        [source],
+        settings.model_copy(update={"embedding_batch_size": 1000, "max_file_mb": 1000.0}),
+        kb=f"syn{n}",
+    )
     return time.perf_counter() - started
 
 
@@ -252,6 +256,7 @@ def main() -> None:
     results: dict = {}
     try:
         results["sample_index"] = bench_sample_index(tmp)
+        print(json.dumps(results["sample_index"]), file=sys.stderr, flush=True)
         results["query_embedding"] = bench_query_embedding()
         settings = Settings(data_dir=tmp / "search", embeddings="hash")
         results["search"] = [bench_search(settings, int(n), tmp) for n in args.sizes.split(",")]

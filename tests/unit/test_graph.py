@@ -188,3 +188,18 @@ def test_no_kb_means_no_policy_found(tmp_path: Path) -> None:
     suggestion = s.customer_turn("why this late fee?")
     assert suggestion.draft.no_policy_found and suggestion.cards == []
     assert "No policy passage" in suggestion.draft.text
+
+
+def test_context_words_take_only_what_the_new_turn_lacks() -> None:
+    from copilot.nodes.retrieve import context_words
+
+    transcript = [
+        {"role": "customer", "text": "I bought a sofa with Pay in 4 last month"},
+        {"role": "advisor", "text": "Thanks, what is the problem?"},
+        {"role": "customer", "text": "The merchant never delivered the sofa"},
+        {"role": "customer", "text": "can I stop paying?"},
+    ]
+    words = context_words(transcript, "can I stop paying?").split()
+    assert "merchant" in words and "delivered" in words and "sofa" in words
+    assert "advisor" not in " ".join(words) and len(words) <= 8
+    assert context_words(transcript[:1], "hello") == ""
