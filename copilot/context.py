@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from copilot.engines.base import Engine, TokenCallback
 from copilot.retrieval import Retriever
@@ -25,3 +27,23 @@ class Context:
     """'customer' to keep internal procedures out of the cards."""
     on_token: TokenCallback | None = None
     """Receives the draft as it streams."""
+
+
+@lru_cache(maxsize=1)
+def default_context() -> Context:
+    """Built from the settings when the caller gave none (LangGraph Studio, `langgraph dev`)."""
+    from copilot.cli.assist import open_retriever
+    from copilot.config import Settings
+    from copilot.session import make_engine
+    from knowledge_base.catalog import load_actions
+
+    settings = Settings()
+    retriever = open_retriever(settings)
+    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    return Context(engine=engine, retriever=retriever, actions=load_actions())
+
+
+def context_of(runtime: Any) -> Context:
+    """The run's context, or the default one when none was passed."""
+    given = getattr(runtime, "context", None)
+    return given if isinstance(given, Context) else default_context()

@@ -12,7 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from copilot.actions import suggest_actions
-from copilot.context import Context
+from copilot.context import Context, context_of
 from copilot.engines.offline_text import ADVISORY_HEADINGS
 from copilot.grounding import check_draft
 from copilot.routing import Route
@@ -20,7 +20,7 @@ from copilot.state import Card, Draft, State
 
 
 def draft(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    engine = runtime.context.engine
+    engine = context_of(runtime).engine
     result = engine.draft(
         turn=state.redacted_turn,
         route=Route.model_validate(state.route),
@@ -28,7 +28,7 @@ def draft(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         transcript=state.transcript,
         abstained=state.abstained,
         instruction=state.instruction,
-        on_token=runtime.context.on_token,
+        on_token=context_of(runtime).on_token,
     )
     result = result.model_copy(update={"engine": engine.name, "model": engine.model})
     return {"draft": result.model_dump()}
@@ -48,7 +48,7 @@ def check(state: State) -> dict[str, Any]:
 
 def act(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     route = Route.model_validate(state.route)
-    actions = suggest_actions(route, runtime.context.actions)
+    actions = suggest_actions(route, context_of(runtime).actions)
     return {
         "actions": [a.model_dump() for a in actions],
         "latency_ms": round((time.perf_counter() - state.started_at) * 1000, 1),

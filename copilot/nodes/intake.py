@@ -12,7 +12,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from copilot.context import Context
+from copilot.context import Context, context_of
 from copilot.privacy import SENSITIVE_TYPES, Redactor
 from copilot.routing import Category, Route, escalate
 from copilot.state import State
@@ -46,7 +46,7 @@ def is_customer_turn(state: State) -> str:
 def understand(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Language, intent, category, flags and sentiment of the newest customer turn."""
     earlier = state.transcript[:-1] if state.turn else state.transcript
-    route = runtime.context.engine.understand(state.redacted_turn, earlier)
+    route = context_of(runtime).engine.understand(state.redacted_turn, earlier)
     sensitive = bool(SENSITIVE_TYPES & set(state.pii_types))
     category, moved = escalate(route.category, list(route.flags), sensitive_pii=sensitive)
     reasons = [*route.reasons, *moved]

@@ -10,7 +10,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from copilot.context import Context
+from copilot.context import Context, context_of
 from copilot.retrieval import SearchFilters
 from copilot.state import Card, State
 from knowledge_base.lexical import tokenize_query
@@ -34,14 +34,14 @@ def context_words(transcript: list[dict[str, Any]], turn: str) -> str:
 
 
 def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    retriever = runtime.context.retriever
+    retriever = context_of(runtime).retriever
     if retriever is None:
         return {"cards": [], "abstained": True, "retrieval_confidence": 0.0}
     route = state.route or {}
     result = retriever.search(
         state.redacted_turn,
-        k=runtime.context.cards,
-        filters=SearchFilters(audience=runtime.context.audience),
+        k=context_of(runtime).cards,
+        filters=SearchFilters(audience=context_of(runtime).audience),
         prefer_lang=route.get("language"),
         context=context_words(state.transcript, state.redacted_turn) or None,
     )
