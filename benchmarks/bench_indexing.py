@@ -96,7 +96,8 @@ def bench_sample_index(tmp: Path) -> dict:
 
 def synthetic_jsonl(path: Path, n: int, seed: int = 7) -> None:
     """n one-chunk documents built from the sample KB's vocabulary."""
-    words = " ".join(d.text for d in load_paths([SAMPLES_DIR / "articles"]).documents).split()
+    words = [w for d in load_paths([SAMPLES_DIR / "articles"]).documents for w in d.text.split()
+             if w[0].isalnum()]
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):

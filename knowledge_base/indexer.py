@@ -161,6 +161,18 @@ def index_paths(
                 to_embed.append(doc)
             else:
                 summary.unchanged += 1
+        chunked = {doc.id: chunk_document(doc, settings.chunk_max_tokens) for doc in to_embed}
+        for doc in [d for d in to_embed if not chunked[d.id]]:
+            to_embed.remove(doc)
+            del fresh[doc.id]
+            report.documents.remove(doc)
+            summary.failed.append({"path": doc.source, "error": "no text to index outside "
+                                   "headings (an indexed earlier version is kept)"})
+            if doc.id in old_docs:
+                summary.updated -= 1
+                failed_files.add(old_docs[doc.id]["file"])
+            else:
+                summary.added -= 1
         kept: dict[str, dict[str, Any]] = {}
         for doc_id, record in old_docs.items():
             if doc_id in fresh:
@@ -225,11 +237,7 @@ def index_paths(
                     lex_metas.append(meta)
                 vectors.extend(got["embeddings"])
 
-        pending = [
-            (doc, chunk)
-            for doc in to_embed
-            for chunk in chunk_document(doc, settings.chunk_max_tokens)
-        ]
+        pending = [(doc, chunk) for doc in to_embed for chunk in chunked[doc.id]]
         for doc_id, count in Counter(d.id for d, _ in pending).items():
             records[doc_id]["chunks"] = count
         step = max(1, min(settings.embedding_batch_size, batch))

@@ -116,3 +116,13 @@ def test_changing_the_embedder_rebuilds_everything(
     index_paths([tmp_path], settings)
     summary = index_paths([tmp_path], settings.model_copy(update={"chunk_max_tokens": 100}))
     assert summary.updated == 1 and summary.embedded_chunks == 1
+
+
+def test_a_document_of_headings_only_is_reported(tmp_path: Path, settings: Settings) -> None:
+    path = write_article(tmp_path / "kb", "fees", "A late fee of 5 euros applies.")
+    index_paths([tmp_path / "kb"], settings)
+    path.write_text(path.read_text().replace("A late fee of 5 euros applies.", "## Only a title"))
+    summary = index_paths([tmp_path / "kb"], settings)
+    assert summary.updated == 0 and summary.removed == 0
+    assert "no text to index" in summary.failed[0]["error"]
+    assert _ids(settings) == {"fees"}
