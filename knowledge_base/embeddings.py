@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import threading
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -65,7 +66,13 @@ class E5Embedder:
         )
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.model().query(text), dtype=np.float32)
+        # Understanding and retrieval embed the same turn: one model call serves both.
+        return _cached_e5_query(text).copy()
+
+
+@lru_cache(maxsize=512)
+def _cached_e5_query(text: str) -> np.ndarray:
+    return np.asarray(E5Embedder.model().query(text), dtype=np.float32)
 
 
 class OpenAICompatibleEmbedder:
