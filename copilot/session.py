@@ -194,7 +194,7 @@ def make_engine(settings: Settings, embedder: Any = None) -> Engine:
         embedder = make_embedder(
             settings.embeddings, settings.embeddings_model, settings.embeddings_base_url
         )
-    understanding = Understanding(embedder)
+    understanding = Understanding(embedder, cache_dir=settings.data_dir / "cache")
     wants_llm = settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model)
     if wants_llm:
         if not settings.llm_model:

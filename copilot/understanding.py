@@ -4,9 +4,12 @@ The intent comes from a nearest-neighbour classifier over the examples of the in
 (`knowledge_base/samples/intents.yaml`), embedded once per embedder and intent file. The intent
 gives a default category; the cue rules of `copilot.understanding_rules` then override it
 (complaint language, a lost card, a request for advice, a hardship sign), raise the flags, and
-the rule of escalation of `copilot.routing` has the last word. When the classifier hesitates
-between an AI-suitable and a human-led intent, the human-led one is kept: treating a complaint as
-routine costs more than briefing an advisor for nothing.
+the rule of escalation of `copilot.routing` has the last word. When unsure, a human leads: an
+AI-suitable intent with a confidence under `ROUTINE_MIN_CONFIDENCE`, or nearly tied with a
+human-led one, gives way to the nearest human-led reading, since treating a complaint as routine
+costs more than briefing an advisor for nothing. Intents that exist only because of a signal
+(hardship, complaint, fraud, dispute...) need one of their cues when matched weakly, so an
+out-of-domain question is not sent to them by chance.
 
 The earlier turns of the conversation give the sentiment trend, keep the flags that stay true
 (a vulnerable customer, a suspected fraud, a legal threat), and give a very short follow-up
@@ -20,6 +23,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
@@ -31,19 +35,18 @@ from knowledge_base import SAMPLES_DIR
 from knowledge_base.embeddings import Embedder
 from knowledge_base.language import detect_language
 
-try:  # privacy.py is finished by another engineer: degrade to "no PII seen" if it changes
-    from copilot.privacy import detect as _detect_pii
-    from copilot.privacy import has_sensitive_data as _has_sensitive_data
+_privacy: ModuleType | None
+try:  # privacy.py is another engineer's: if it or its functions are missing, no PII is seen
+    from copilot import privacy as _privacy
 except ImportError:  # pragma: no cover
-    _detect_pii = None
-    _has_sensitive_data = None
+    _privacy = None
 
 DEFAULT_INTENTS = SAMPLES_DIR / "intents.yaml"
 
 UNSURE_MARGIN = 0.003
 """Below this similarity gap an AI-suitable intent gives way to the best human-led one."""
 CENTROID_WEIGHT = 0.7
-"""Intent score = this x similarity to the intent's centroid + the rest x its two nearest examples."""
+"""Intent score: this share of the centroid similarity, the rest from the two nearest examples."""
 ROUTINE_MIN_CONFIDENCE = 0.3
 """An AI-suitable category needs at least this intent confidence; below it a human leads."""
 HINT_BOOST = 0.03
@@ -163,7 +166,9 @@ class Understanding:
         self._examples = self._embed_examples(texts, cache_dir)
         self._human_led_mask = np.asarray([s.category in HUMAN_LED for s in self.intents])
         self._centroids = _unit_rows(
-            np.stack([self._examples[self._owners == i].mean(axis=0) for i in range(len(self.intents))])
+            np.stack(
+                [self._examples[self._owners == i].mean(axis=0) for i in range(len(self.intents))]
+            )
         )
         self._index = {spec.id: i for i, spec in enumerate(self.intents)}
 
@@ -199,7 +204,7 @@ class Understanding:
         if not text or not text.strip():
             raise ValueError("cannot understand an empty customer turn")
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        return self._route(text, vector, history or [])
+        return self.understand_embedded(text, vector, history or [])
 
     def understand_many(
         self,
@@ -216,7 +221,7 @@ class Understanding:
             vectors = self._embed(chunk)
             for k, (text, vector) in enumerate(zip(chunk, vectors, strict=True)):
                 history = histories[start + k] if histories else None
-                routes.append(self._route(text, vector, history or []))
+                routes.append(self.understand_embedded(text, vector, history or []))
         return routes
 
     def rank_intents(self, vector: np.ndarray) -> list[tuple[str, float]]:
@@ -255,9 +260,12 @@ class Understanding:
         if signals and confidence < SIGNAL_GATE and not any(c in cues for c in signals):
             ranked = [r for r in ranked if self.intents[r[0]].id not in _SIGNAL_INTENTS]
             (top, top_score), (_, second) = ranked[0], ranked[1]
-            confidence = min(confidence, 0.5 / (1.0 + math.exp(-_CONF_SLOPE * (top_score - second))))
+            confidence = min(
+                confidence, 0.5 / (1.0 + math.exp(-_CONF_SLOPE * (top_score - second)))
+            )
         best_human = next(
-            ((i, s) for i, s in ranked if self._human_led_mask[i] and self._evidenced(i, cues)), None
+            ((i, s) for i, s in ranked if self._human_led_mask[i] and self._evidenced(i, cues)),
+            None,
         )
         if best_human is None:
             return self.intents[top], confidence, None, math.inf
@@ -268,10 +276,16 @@ class Understanding:
         signals = _SIGNAL_INTENTS.get(self.intents[index].id)
         return not signals or any(c in cues for c in signals)
 
-    def _route(self, text: str, vector: np.ndarray, history: list[dict[str, Any]]) -> Route:
+    def understand_embedded(
+        self, text: str, vector: np.ndarray, history: list[dict[str, Any]] | None = None
+    ) -> Route:
+        """Route a turn whose query embedding is already known (e.g. computed for retrieval)."""
+        history = history or []
         norm = rules.normalize(text)
         cues = rules.find_cues(norm)
-        earlier = [t.get("text", "") for t in history if t.get("role") == "customer" and t.get("text")]
+        earlier = [
+            t.get("text", "") for t in history if t.get("role") == "customer" and t.get("text")
+        ]
         spec, intent_conf, human_spec, human_gap = self._classify(vector, cues)
         reasons: list[str] = []
         if len(norm.split()) <= FOLLOW_UP_WORDS and intent_conf < 0.5 and earlier:
@@ -364,9 +378,11 @@ def _has_flag(text: str, flag: Flag) -> bool:
 
 
 def _sensitive_pii(text: str) -> bool:
-    if _detect_pii is None or _has_sensitive_data is None:
+    detect = getattr(_privacy, "detect", None)
+    has_sensitive_data = getattr(_privacy, "has_sensitive_data", None)
+    if not callable(detect) or not callable(has_sensitive_data):
         return False
-    return bool(_has_sensitive_data(_detect_pii(text)))
+    return bool(has_sensitive_data(detect(text)))
 
 
 def _category_confidence(
@@ -400,4 +416,3 @@ def sentiment_trend(
     if delta >= threshold:
         return "improving"
     return "worsening" if delta <= -threshold else "stable"
-

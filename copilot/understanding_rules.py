@@ -10,6 +10,7 @@ fired it, which become the reasons shown to the advisor. Sentiment is a small Fr
 lexicon with negation, intensifiers, repeated punctuation and capitals.
 """
 
+# ruff: noqa: E501  (the regex tables read better one alternative per line than wrapped)
 from __future__ import annotations
 
 import math
@@ -17,20 +18,28 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SMS = {
-    "jai": "j ai", "jveux": "je veux", "jvx": "je veux", "jsuis": "je suis", "chui": "je suis",
-    "chuis": "je suis", "jsp": "je sais pas", "jpeux": "je peux", "jpe": "je peux",
-    "jarrive": "j arrive", "jcomprends": "je comprends", "pk": "pourquoi", "pq": "pourquoi",
-    "pourkoi": "pourquoi", "g": "j ai", "c": "c est", "cest": "c est", "ya": "il y a",
-    "qqn": "quelqu un", "qqun": "quelqu un", "qlq": "quelque", "bcp": "beaucoup",
-    "tjrs": "toujours", "tjs": "toujours", "mdp": "mot de passe", "koi": "quoi", "kan": "quand",
-    "ke": "que", "pr": "pour", "ds": "dans", "dc": "donc", "mm": "meme", "slt": "salut",
-    "bjr": "bonjour", "nimporte": "n importe", "u": "you", "ur": "your", "im": "i m",
-    "ive": "i ve", "dont": "don t", "didnt": "didn t", "cant": "can t", "wont": "won t",
-    "doesnt": "doesn t", "isnt": "isn t", "wasnt": "wasn t", "havent": "haven t",
-    "ill": "i ll", "pls": "please", "plz": "please", "ppl": "people", "cuz": "because",
-    "bc": "because", "thx": "thanks", "ty": "thank you", "rn": "right now", "smth": "something",
-}
+
+def _pairs(spec: str) -> dict[str, str]:
+    """'jveux=je_veux pk=pourquoi' -> {'jveux': 'je veux', 'pk': 'pourquoi'}."""
+    return dict((k, v.replace("_", " ")) for k, v in (p.split("=") for p in spec.split()))
+
+
+def _weights(spec: str) -> dict[str, float]:
+    """'merci=1 super=1.2' -> {'merci': 1.0, 'super': 1.2}."""
+    return {k: float(v) for k, v in (p.split("=") for p in spec.split())}
+
+
+_SMS = _pairs(
+    "jai=j_ai jveux=je_veux jvx=je_veux jsuis=je_suis chui=je_suis chuis=je_suis jsp=je_sais_pas "
+    "jpeux=je_peux jpe=je_peux jarrive=j_arrive narrive=n_arrive jcrois=je_crois "
+    "jcomprends=je_comprends pk=pourquoi pq=pourquoi pourkoi=pourquoi g=j_ai c=c_est cest=c_est "
+    "ya=il_y_a qqn=quelqu_un qqun=quelqu_un qlq=quelque bcp=beaucoup tjrs=toujours tjs=toujours "
+    "mdp=mot_de_passe koi=quoi kan=quand ke=que pr=pour ds=dans dc=donc mm=meme slt=salut "
+    "bjr=bonjour nimporte=n_importe u=you ur=your im=i_m ive=i_ve dont=don_t didnt=didn_t "
+    "cant=can_t wont=won_t doesnt=doesn_t isnt=isn_t wasnt=wasn_t havent=haven_t "
+    "pls=please plz=please ppl=people cuz=because bc=because thx=thanks ty=thank_you rn=right_now "
+    "smth=something "
+)
 
 # Words the rules depend on: a token one edit away from exactly one of them is corrected to it.
 KEYWORDS = frozenset(
@@ -75,14 +84,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
 
 def normalize(text: str) -> str:
     """Folded, tokenised, SMS-expanded and typo-corrected text, words joined by single spaces."""
     out = []
     for token in _TOKEN.findall(fold(text)):
-        out.append(_SMS.get(token) or _correct(token))
+        if "'" in token:  # "c'est", "n'ai": written out already, no SMS expansion
+            out += [_correct(part) for part in token.split("'")]
+        else:
+            out.append(_SMS.get(token) or _correct(token))
     return " " + " ".join(out) + " "
 
 
@@ -389,41 +401,34 @@ def find_cues(norm: str) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------ sentiment
-_POSITIVE = {
-    "thanks": 1.0, "thank": 1.0, "great": 1.0, "perfect": 1.2, "excellent": 1.2, "love": 1.0,
-    "happy": 1.0, "helpful": 1.0, "appreciate": 1.0, "brilliant": 1.2, "amazing": 1.2,
-    "good": 0.6, "nice": 0.6, "glad": 0.8, "awesome": 1.2, "sorted": 0.8, "resolved": 0.8,
-    "merci": 1.0, "super": 1.0, "parfait": 1.2, "genial": 1.2, "top": 0.8, "content": 0.8,
-    "contente": 0.8, "ravi": 1.0, "ravie": 1.0, "bien": 0.4, "bon": 0.4, "bonne": 0.4,
-    "excellente": 1.2, "efficace": 0.8, "rapide": 0.5, "sympa": 0.8, "aimable": 0.8,
-    "impeccable": 1.2, "regle": 0.6, "resolu": 0.8,
-}
-_NEGATIVE = {
-    "bad": 0.8, "terrible": 1.4, "awful": 1.4, "horrible": 1.4, "worst": 1.6, "hate": 1.4,
-    "angry": 1.2, "furious": 1.6, "annoying": 0.8, "annoyed": 0.8, "frustrated": 1.0,
-    "frustrating": 1.0, "ridiculous": 1.0, "unacceptable": 1.6, "disgraceful": 1.6,
-    "disgrace": 1.6, "appalling": 1.6, "pathetic": 1.4, "useless": 1.2, "rude": 1.2,
-    "scam": 1.4, "joke": 0.8, "worried": 0.8, "stressed": 1.0, "scared": 1.0, "upset": 1.0,
-    "unhappy": 1.2, "disappointed": 1.0, "confused": 0.6, "problem": 0.4, "wrong": 0.6,
-    "failed": 0.5, "struggling": 1.0, "drowning": 1.2, "ffs": 1.0, "damn": 0.6, "ugh": 0.6,
-    "sick": 0.5, "fed": 0.4, "harassment": 1.4, "outrageous": 1.6, "complaint": 0.8,
-    "nul": 1.2, "nulle": 1.2, "inadmissible": 1.6, "inacceptable": 1.6, "scandaleux": 1.6,
-    "honteux": 1.4, "honte": 1.4, "lamentable": 1.4, "pitoyable": 1.4, "penible": 0.8,
-    "enerve": 1.0, "enervee": 1.0, "marre": 1.0, "furieux": 1.6, "furieuse": 1.6,
-    "decu": 1.0, "decue": 1.0, "inquiet": 0.8, "inquiete": 0.8, "peur": 0.8, "stresse": 1.0,
-    "stressee": 1.0, "probleme": 0.4, "galere": 0.8, "arnaque": 1.4, "voleurs": 1.4,
-    "bout": 0.6, "fou": 0.6, "ras": 0.8, "bol": 0.4, "catastrophe": 1.2, "incompetents": 1.4,
-    "reclamation": 0.8, "plainte": 0.8, "harcelement": 1.4, "pirate": 0.8, "vole": 0.6,
-    "rien": 0.2, "jamais": 0.3, "toujours": 0.1, "refuse": 0.5, "bloque": 0.5,
-}
+_POSITIVE = _weights(
+    "thanks=1 thank=1 great=1 perfect=1.2 excellent=1.2 love=1 happy=1 helpful=1 appreciate=1 "
+    "brilliant=1.2 amazing=1.2 good=0.6 nice=0.6 glad=0.8 awesome=1.2 sorted=0.8 resolved=0.8 "
+    "merci=1 super=1 parfait=1.2 genial=1.2 top=0.8 content=0.8 contente=0.8 ravi=1 ravie=1 "
+    "bien=0.4 bon=0.4 bonne=0.4 excellente=1.2 efficace=0.8 rapide=0.5 sympa=0.8 aimable=0.8 "
+    "impeccable=1.2 regle=0.6 resolu=0.8 "
+)
+_NEGATIVE = _weights(
+    "bad=0.8 terrible=1.4 awful=1.4 horrible=1.4 worst=1.6 hate=1.4 angry=1.2 furious=1.6 "
+    "annoying=0.8 annoyed=0.8 frustrated=1 frustrating=1 ridiculous=1 unacceptable=1.6 "
+    "disgraceful=1.6 disgrace=1.6 appalling=1.6 pathetic=1.4 useless=1.2 rude=1.2 scam=1.4 "
+    "joke=0.8 worried=0.8 stressed=1 scared=1 upset=1 unhappy=1.2 disappointed=1 confused=0.6 "
+    "problem=0.4 wrong=0.6 failed=0.5 struggling=1 drowning=1.2 ffs=1 damn=0.6 ugh=0.6 sick=0.5 "
+    "fed=0.4 harassment=1.4 outrageous=1.6 complaint=0.8 nul=1.2 nulle=1.2 inadmissible=1.6 "
+    "inacceptable=1.6 scandaleux=1.6 honteux=1.4 honte=1.4 lamentable=1.4 pitoyable=1.4 "
+    "penible=0.8 enerve=1 enervee=1 marre=1 furieux=1.6 furieuse=1.6 decu=1 decue=1 inquiet=0.8 "
+    "inquiete=0.8 peur=0.8 stresse=1 stressee=1 probleme=0.4 galere=0.8 arnaque=1.4 voleurs=1.4 "
+    "bout=0.6 fou=0.6 ras=0.8 bol=0.4 catastrophe=1.2 incompetents=1.4 reclamation=0.8 "
+    "plainte=0.8 harcelement=1.4 pirate=0.8 vole=0.6 rien=0.2 jamais=0.3 toujours=0.1 refuse=0.5 "
+    "bloque=0.5 "
+)
 _NEGATORS = frozenset(
     "not no never t cannot dont didnt cant isnt wasnt wont ne pas plus jamais aucun".split()
 )
-_INTENSIFIERS = {
-    "very": 1.5, "so": 1.4, "really": 1.4, "extremely": 1.8, "totally": 1.5, "absolutely": 1.6,
-    "tres": 1.5, "vraiment": 1.4, "trop": 1.3, "completement": 1.6, "totalement": 1.5,
-    "tellement": 1.5, "hyper": 1.5, "grave": 1.3,
-}
+_INTENSIFIERS = _weights(
+    "very=1.5 so=1.4 really=1.4 extremely=1.8 totally=1.5 absolutely=1.6 tres=1.5 vraiment=1.4 "
+    "trop=1.3 completement=1.6 totalement=1.5 tellement=1.5 hyper=1.5 grave=1.3 "
+)
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
