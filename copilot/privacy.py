@@ -30,6 +30,8 @@ from stdnum import iban as _iban
 from stdnum import luhn as _luhn
 from stdnum.fr import nir as _nir
 
+from knowledge_base.injection import strip_invisible
+
 from . import privacy_patterns as P
 
 __all__ = [
@@ -67,13 +69,6 @@ class Redaction:
     text: str
     entities: list[Entity] = field(default_factory=list)
     source: str = ""
-
-
-def strip_invisible(text: str) -> str:
-    """Remove Unicode tag characters, zero-width characters and bidi controls."""
-    if text.isascii():
-        return text
-    return P.INVISIBLE.sub("", text)
 
 
 def has_sensitive_data(entities: Iterable[Entity]) -> bool:
@@ -226,7 +221,7 @@ def _names(text: str) -> Iterable[tuple[str, int, int]]:
                     break
                 start = m.start("tok")
             end, pos, count = m.end(), m.end(), count + 1
-        if start is None:
+        if start is None or end is None:
             continue
         word = re.sub(r"[\s:]+", " ", trig.group().strip(" :")).casefold()
         if word in P.WEAK_TRIGGERS and not (

@@ -13,9 +13,6 @@ import re
 # keyboards and word processors insert.
 SEP = r"[ \u00a0\u202f.\-\u2010\u2011]"
 
-INVISIBLE = re.compile(
-    "[\U000e0000-\U000e007f\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]"
-)
 
 # --------------------------------------------------------------------------- digits
 # A run of digit groups separated by single separators; atomic so that a run

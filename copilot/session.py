@@ -37,6 +37,8 @@ class Suggestion(BaseModel):
     pii_redacted: int = 0
     """How many distinct personal values this contact has redacted so far."""
     pii_types: list[str] = Field(default_factory=list)
+    injection: list[dict[str, str]] = Field(default_factory=list)
+    """Signs the customer's text tries to instruct the AI: a warning for the advisor."""
 
 
 class CopilotSession:
@@ -110,6 +112,7 @@ class CopilotSession:
             engine=self.engine.name,
             pii_redacted=len(mapping),
             pii_types=payload.get("pii_types", []),
+            injection=[{k: restore(v) for k, v in f.items()} for f in payload.get("injection", [])],
         )
 
     def _close_pending(self) -> None:

@@ -126,6 +126,9 @@ class State(InputState):
     """The newest turn with personal data replaced by placeholders."""
     pii_types: list[str] = field(default_factory=list)
     """Entity types found in the newest turn."""
+    injection: list[dict[str, str]] = field(default_factory=list)
+    """Signs that the newest turn tries to instruct the AI ({kind, excerpt}, redacted): the
+    text stays data; the advisor is warned."""
     route: dict[str, Any] | None = None
     """Route of the newest customer turn (copilot.routing.Route as a dict)."""
     routes: Annotated[list[dict[str, Any]], operator.add] = field(default_factory=list)

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
 from knowledge_base.embeddings import CopilotEmbeddingFunction
 from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.injection import describe, scan_document, strip_invisible
 from knowledge_base.lexical import LexicalIndex
-from knowledge_base.loaders import load_paths
+from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
 from knowledge_base.settings import KnowledgeBaseSettings
 from knowledge_base.store import (
     check_kb_name,
@@ -118,17 +119,43 @@ def _clear_debris(client: Any, settings: KnowledgeBaseSettings, kb: str, live: s
                 shutil.rmtree(directory, ignore_errors=True)
 
 
+def _screen(report: LoadReport, allow: bool) -> None:
+    """Documents that try to give the assistant instructions are reported and kept out (unless
+    allowed); every kept document loses its invisible Unicode."""
+    clean = []
+    for doc in report.documents:
+        findings = scan_document(f"{doc.title}\n{doc.text}")
+        if findings and not allow:
+            report.failures.append(
+                LoadFailure(
+                    doc.source, f"quarantined: {describe(findings)} (index it anyway with --allow)"
+                )
+            )
+            report.failed_sources.add(_source_file(doc.source))  # a clean earlier version stays
+        else:
+            clean.append(
+                replace(doc, title=strip_invisible(doc.title), text=strip_invisible(doc.text))
+            )
+    report.documents = clean
+
+
 def index_paths(
     paths: list[Path],
     settings: KnowledgeBaseSettings,
     kb: str | None = None,
     full: bool = False,
     progress: ProgressCallback | None = None,
+    allow_injections: bool = False,
 ) -> IndexSummary:
-    """Index the documents below `paths` into knowledge base `kb`."""
+    """Index the documents below `paths` into knowledge base `kb`.
+
+    Documents whose text tries to instruct the assistant are quarantined (reported in
+    `failed`) unless `allow_injections`; invisible Unicode is stripped from every document.
+    """
     started = time.perf_counter()
     kb = check_kb_name(kb or settings.kb)
     report = load_paths(paths, max_bytes=int(settings.max_file_mb * 1_000_000))
+    _screen(report, allow_injections)
     summary = IndexSummary(failed=[{"path": f.path, "error": f.error} for f in report.failures])
     roots = [p.resolve() for p in paths if p.exists()]
     ef = CopilotEmbeddingFunction(
@@ -166,8 +193,13 @@ def index_paths(
             to_embed.remove(doc)
             del fresh[doc.id]
             report.documents.remove(doc)
-            summary.failed.append({"path": doc.source, "error": "no text to index outside "
-                                   "headings (an indexed earlier version is kept)"})
+            summary.failed.append(
+                {
+                    "path": doc.source,
+                    "error": "no text to index outside "
+                    "headings (an indexed earlier version is kept)",
+                }
+            )
             if doc.id in old_docs:
                 summary.updated -= 1
                 failed_files.add(old_docs[doc.id]["file"])

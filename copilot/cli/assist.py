@@ -98,6 +98,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "actions": [a.model_dump() for a in s.actions],
         "engine": s.engine,
         "latency_ms": s.latency_ms,
+        "injection": s.injection,
     }
 
 

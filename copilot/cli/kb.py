@@ -29,6 +29,7 @@ def kb() -> None:
 @click.option("--sample", is_flag=True, help="Index the bundled sample knowledge base.")
 @click.option("--full", is_flag=True, help="Re-embed every document.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file failed.")
+@click.option("--allow", is_flag=True, help="Index documents flagged as prompt injection.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @reports_errors
 def index_cmd(
@@ -37,6 +38,7 @@ def index_cmd(
     sample: bool,
     full: bool,
     strict: bool,
+    allow: bool,
     as_json: bool,
 ) -> None:
     """Index the documents below PATH... (Markdown, text, HTML, PDF, JSONL)."""
@@ -59,6 +61,7 @@ def index_cmd(
             settings,
             kb=kb_name,
             full=full,
+            allow_injections=allow,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:

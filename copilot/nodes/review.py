@@ -25,6 +25,7 @@ def suggestion_payload(state: State) -> dict[str, Any]:
         "retrieval_confidence": state.retrieval_confidence,
         "latency_ms": state.latency_ms,
         "pii_types": state.pii_types,
+        "injection": state.injection,
     }
 
 
