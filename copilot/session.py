@@ -19,7 +19,7 @@ from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
 from copilot.privacy import Redactor
 from copilot.routing import Route
-from copilot.state import Card, Decision, Draft, HandoverBrief, NextAction, Summary
+from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from knowledge_base.catalog import ActionSpec, load_actions
 
 
@@ -119,7 +119,7 @@ class CopilotSession:
         """A new turn while a draft waits: the advisor moved on, so it is recorded as rejected."""
         if self.pending() is not None:
             self.graph.invoke(
-                Command(resume=Decision(kind="reject", reason="superseded by a newer turn")),
+                Command(resume=Decision(kind="reject", reason=SUPERSEDED)),
                 self._config,
                 context=self._context(None),
             )

@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 
 Role = Literal["customer", "advisor", "bot"]
 DecisionKind = Literal["accept", "edit", "reject", "regenerate"]
+SUPERSEDED = "superseded by a newer turn"
+"""The rejection reason recorded when the advisor moved on without deciding on a draft."""
 
 
 class Card(BaseModel):

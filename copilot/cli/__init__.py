@@ -52,6 +52,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from copilot.cli import assist, evaluate, kb  # noqa: F401  (registers the commands)
+    from copilot.cli import assist, evaluate, kb, workspace  # noqa: F401  (registers commands)
 
     cli()

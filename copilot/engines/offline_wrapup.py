@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from copilot.grounding import split_sentences
-from copilot.state import HandoverBrief, Summary
+from copilot.state import SUPERSEDED, HandoverBrief, Summary
 
 _PLACEHOLDER = re.compile(r"<([A-Z]+)_\d+>")
 _COMMITMENT = re.compile(
@@ -73,7 +73,7 @@ def extract_summary(
             sent = decision.get("text") or ""
             taken.append(f"sent reply: {_short(sent, 100)}")
             commitments += [s for s in split_sentences(sent) if _COMMITMENT.search(s)]
-        elif decision.get("kind") == "reject":
+        elif decision.get("kind") == "reject" and decision.get("reason") != SUPERSEDED:
             taken.append(f"rejected a draft ({decision.get('reason') or 'no reason given'})")
     for turn in transcript:
         if turn["role"] == "advisor":

@@ -1,0 +1,180 @@
+"""One contact as the workspace drives it: the session's calls in order, one at a time.
+
+`CopilotSession` is synchronous and not thread-safe, while the screen runs its calls in thread
+workers that a newer turn cancels. So the screen never calls the session itself: it submits an
+`Op` to the contact's inbox and starts a worker that drains the inbox under a lock. A cancelled
+worker stops after its current call and the next worker carries on with what is queued, so no
+turn is dropped and turns reach the session in the order they were said. Customer turns still
+queued behind one another are merged into one turn: only the newest suggestion matters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from copilot.config import Settings
+from copilot.engines.base import TokenCallback
+from copilot.session import CopilotSession
+from copilot.state import Decision
+
+SessionFactory = Callable[[str | None], CopilotSession]
+"""Builds the session of a contact: a thread id resumes it, None starts a new one."""
+
+OpKind = Literal["open", "customer", "turn", "decide", "correct", "handover", "summary"]
+PRODUCES_SUGGESTION = frozenset({"customer", "correct", "decide"})
+
+
+@dataclass(frozen=True)
+class Op:
+    """One call to make on the session, numbered in the order the advisor asked for it."""
+
+    seq: int
+    kind: OpKind
+    role: str = ""
+    text: str = ""
+    decision: Decision | None = None
+    target: int = 0
+    """For a decision: the op whose suggestion it answers."""
+    category: str | None = None
+    merged: int = 1
+    """How many queued customer turns this one stands for."""
+
+
+class StaleDecision(Exception):
+    """The suggestion a decision answers was replaced by a newer one."""
+
+
+class Contact:
+    """The inbox, the lock and the session of one contact."""
+
+    def __init__(self, factory: SessionFactory, thread_id: str | None = None):
+        self.factory = factory
+        self.requested_thread = thread_id
+        self.session: CopilotSession | None = None
+        self.pending_seq = 0
+        """The op whose suggestion waits for a decision in the session (0: none)."""
+        self._inbox: deque[Op] = deque()
+        self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+
+    @property
+    def thread_id(self) -> str | None:
+        return self.session.thread_id if self.session else self.requested_thread
+
+    def submit(self, kind: OpKind, **fields: Any) -> Op:
+        """Queue a call (UI thread). deque.append is atomic, so no lock is needed here."""
+        op = Op(next(self._numbers), kind, **fields)
+        self._inbox.append(op)
+        return op
+
+    def queued(self) -> int:
+        return len(self._inbox)
+
+    def drain(self, run: Callable[[Op], None], stop: Callable[[], bool]) -> None:
+        """Run queued ops in order until the inbox is empty or `stop()` (worker thread)."""
+        with self._lock:
+            while self._inbox and not stop():
+                run(self._next())
+
+    def _next(self) -> Op:
+        op = self._inbox.popleft()
+        if op.kind != "customer":
+            return op
+        while self._inbox and self._inbox[0].kind == "customer":
+            later = self._inbox.popleft()
+            op = replace(later, text=f"{op.text}\n{later.text}", merged=op.merged + later.merged)
+        return op
+
+    def run(self, op: Op, on_token: TokenCallback | None = None) -> Any:
+        """Make the call (worker thread, under the drain lock) and return its result."""
+        if op.kind == "open" or self.session is None:
+            self.session = self.factory(self.requested_thread)
+            self.requested_thread = self.session.thread_id
+            if op.kind == "open":
+                pending = self.session.pending()
+                self.pending_seq = op.seq if pending else 0
+                return self.session.transcript(), pending
+        session = self.session
+        if op.kind == "customer":
+            result = session.customer_turn(op.text, on_token=on_token)
+        elif op.kind == "turn":
+            session.add_turn(op.role, op.text)
+            result = None
+        elif op.kind == "correct":
+            assert op.category is not None
+            result = session.correct_category(op.category, on_token=on_token)
+        elif op.kind == "decide":
+            assert op.decision is not None
+            if op.target != self.pending_seq:
+                raise StaleDecision("a newer suggestion replaced that draft: decide on the new one")
+            result = session.decide(op.decision, on_token=on_token)
+        elif op.kind == "handover":
+            return session.handover()
+        elif op.kind == "summary":
+            return session.summary()
+        else:  # pragma: no cover - OpKind is closed
+            raise ValueError(op.kind)
+        self.pending_seq = op.seq if result is not None else 0
+        return result
+
+
+def default_session_factory(settings: Settings) -> SessionFactory:
+    """Sessions over the configured KB, engine and checkpointer, opened once on first use.
+
+    Opening reads the KB (and indexes the bundled sample on first use) and loads the embedding
+    model: seconds, so it runs in the contact's worker like every other call.
+    """
+    shared: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def factory(thread_id: str | None) -> CopilotSession:
+        from copilot.checkpoints import open_checkpointer
+        from copilot.cli.assist import open_retriever
+        from copilot.session import make_engine
+
+        with lock:
+            if not shared:
+                retriever = open_retriever(settings)
+                shared["engine"] = make_engine(settings, embedder=retriever.kb.embedder)
+                shared["retriever"] = retriever
+                shared["checkpointer"] = open_checkpointer(settings)
+        return CopilotSession(
+            shared["engine"], shared["retriever"], shared["checkpointer"], thread_id=thread_id
+        )
+
+    return factory
+
+
+def summaries_dir(settings: Settings) -> Path:
+    return settings.data_dir / "summaries"
+
+
+def describe_error(exc: BaseException) -> str:
+    """One notification saying what went wrong and what the advisor can do about it."""
+    from copilot.engines.base import EngineError
+    from knowledge_base.errors import KnowledgeBaseError
+
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, StaleDecision):
+        return first
+    if isinstance(exc, EngineError):
+        return (
+            f"The model did not answer: {first}. Check the endpoint (COPILOT_LLM_BASE_URL) "
+            "and retry, or restart with --engine offline."
+        )
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in first:
+        return "The contact database is locked by another program: close it (or wait) and retry."
+    if isinstance(exc, sqlite3.Error):
+        return f"The contact database failed: {first}. Check the disk and COPILOT_DATA_DIR."
+    if isinstance(exc, KnowledgeBaseError):
+        return first
+    if isinstance(exc, ValueError) and "no suggestion is waiting" in first:
+        return "No draft is waiting for a decision."
+    return f"{type(exc).__name__}: {first}"

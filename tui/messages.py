@@ -1,0 +1,93 @@
+"""What workers tell the workspace: each result of a session call or a feed arrives as a message.
+
+Every agent message carries the `Op` it answers, so the screen can ignore what a newer turn has
+made stale and can put an advisor's text back when a call fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from copilot.session import Suggestion
+from copilot.state import HandoverBrief, Summary
+from tui.contact import Op
+
+
+@dataclass
+class TurnArrived(Message):
+    """A turn from the replay or stdin feed."""
+
+    role: str
+    text: str
+    source: str
+
+
+@dataclass
+class FeedNotice(Message):
+    """The feed ended, or skipped a line that is not a turn."""
+
+    source: str
+    text: str
+    error: bool = False
+
+
+@dataclass
+class ContactOpened(Message):
+    """The session is open; a resumed contact brings its transcript and waiting suggestion."""
+
+    op: Op
+    thread_id: str
+    transcript: list[dict[str, str]]
+    pending: Suggestion | None
+
+
+@dataclass
+class DraftStreamed(Message):
+    op: Op
+    piece: str
+
+
+@dataclass
+class SuggestionReady(Message):
+    op: Op
+    suggestion: Suggestion
+
+
+@dataclass
+class DecisionRecorded(Message):
+    op: Op
+
+
+@dataclass
+class TurnRecorded(Message):
+    op: Op
+
+
+@dataclass
+class HandoverReady(Message):
+    op: Op
+    brief: HandoverBrief
+
+
+@dataclass
+class SummaryReady(Message):
+    op: Op
+    summary: Summary
+
+
+@dataclass
+class AgentFailed(Message):
+    """A session call failed: `error` says what happened and what to do."""
+
+    op: Op
+    error: str
+
+
+@dataclass
+class SummarySaved(Message):
+    """The approved summary was written (`path`), or could not be (`error`)."""
+
+    path: str | None
+    error: str | None = None

@@ -1,0 +1,1 @@
+"""Screens: the workspace, the sessions list and the dialogs opened over the workspace."""

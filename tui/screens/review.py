@@ -1,0 +1,165 @@
+"""The advisor's decisions on a draft, the category correction and the wrap-up: the review
+half of the workspace, kept apart from the turn and worker plumbing in `workspace.py`.
+
+Every decision answers the draft on screen (its op number travels with it), so a decision can
+never land on a suggestion the advisor has not seen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from copilot.routing import CATEGORIES, Category
+from copilot.state import Decision, Summary
+from tui.contact import Op, describe_error
+from tui.messages import SummarySaved
+from tui.screens.dialogs import CardScreen, CategoryScreen, ReasonScreen, SummaryScreen
+from tui.widgets.conversation import Conversation
+from tui.widgets.reference import CardsPanel, HandoverPanel
+from tui.wrapup import parse_summary_text, save_summary
+
+if TYPE_CHECKING:
+    from tui.app import CopilotApp
+    from tui.contact import Contact
+    from tui.widgets.draft import DraftPanel
+    from tui.widgets.status import StatusBar
+
+
+class ReviewActions:
+    """Mixed into `WorkspaceScreen`: the actions behind a, e, x, g, c, o, h and w."""
+
+    if TYPE_CHECKING:
+        app: CopilotApp
+        contact: Contact
+        draft: DraftPanel
+        status: StatusBar
+        latest_suggestion: int
+        shown: int
+        deciding: bool
+        brief_stale: bool
+        summary: Summary | None
+        summary_edit: str | None
+
+        def _submit(self, kind: Any, **fields: Any) -> Op: ...
+        def _request_brief(self) -> None: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+        def post_message(self, message: Any) -> bool: ...
+
+    def _can_decide(self) -> bool:
+        if self.draft.suggestion is None:
+            self.notify("No draft yet: enter what the customer says first.", severity="warning")
+        elif self.latest_suggestion > self.shown:
+            self.notify("A newer suggestion is on its way.", severity="warning")
+        elif self.deciding:
+            self.notify("The last decision is still being recorded.", severity="warning")
+        elif self.draft.decided:
+            self.notify("This draft is already decided.", severity="warning")
+        else:
+            return True
+        return False
+
+    def _decide(self, decision: Decision) -> None:
+        self.deciding = True
+        self._submit("decide", decision=decision, target=self.shown)
+        if decision.kind == "regenerate":
+            self.draft.begin("regenerating…")
+        else:
+            self.draft.border_subtitle = "recording…"
+
+    def action_accept(self) -> None:
+        if self._can_decide():
+            edited = self.draft.edited_text()
+            self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
+
+    def action_edit(self) -> None:
+        if self._can_decide():
+            self.draft.start_edit()
+
+    def action_send_edit(self) -> None:
+        if self._can_decide():
+            edited = self.draft.edited_text()
+            self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
+
+    def action_reject(self) -> None:
+        if self._can_decide():
+            self.app.push_screen(
+                ReasonScreen(
+                    "Reject the draft: why?",
+                    "wrong policy · wrong tone · not relevant",
+                    required=True,
+                ),
+                lambda reason: reason and self._decide(Decision(kind="reject", reason=reason)),
+            )
+
+    def action_regenerate(self) -> None:
+        if self._can_decide():
+            self.app.push_screen(
+                ReasonScreen(
+                    "Regenerate: instruction",
+                    "shorter · more empathetic · in English",
+                    required=False,
+                ),
+                lambda text: (
+                    text is not None
+                    and self._decide(Decision(kind="regenerate", instruction=text or None))
+                ),
+            )
+
+    def action_category(self) -> None:
+        suggestion = self.draft.suggestion
+        if suggestion is None:
+            self.notify("No customer turn to correct yet.", severity="warning")
+            return
+        self.app.push_screen(CategoryScreen(suggestion.route.category), self.correct_category)
+
+    def correct_category(self, category: Category | None) -> None:
+        if category is None:
+            return
+        self._submit("correct", category=category.value)
+        self.draft.begin(f"re-running as {CATEGORIES[category].label_en}…")
+        self.query_one(Conversation).add_note(f"⇄ category → {CATEGORIES[category].label_en}")
+
+    def action_open_card(self, n: int | None = None) -> None:
+        cards = self.query_one(CardsPanel)
+        if n is None and cards.highlighted is not None and cards.cards:
+            n = cards.cards[cards.highlighted].n
+        card = cards.card(n) if n else None
+        if card:
+            self.app.push_screen(CardScreen(card))
+
+    def action_handover(self) -> None:
+        panel = self.query_one(HandoverPanel)
+        if self.brief_stale or panel.brief is None:
+            self._request_brief()
+        else:
+            panel.display = not panel.display
+
+    def action_wrap_up(self) -> None:
+        if self.summary_edit is not None and self.summary is not None:
+            self.app.push_screen(SummaryScreen(self.summary_edit), self._summary_closed)
+        else:
+            self.status.set(busy="summarizing…")
+            self._submit("summary")
+
+    def _summary_closed(self, result: tuple[bool, str] | None) -> None:
+        if result is None:
+            return
+        approved, text = result
+        self.summary_edit = text
+        if approved and self.summary is not None:
+            self.store_summary(self.summary, text)
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def store_summary(self, summary: Summary, text: str) -> None:
+        try:
+            edited = parse_summary_text(text, summary)
+            path = save_summary(
+                self.app.summaries, self.contact.thread_id or "contact", edited, text
+            )
+        except Exception as exc:  # reported; the edit stays in `summary_edit`
+            self.post_message(SummarySaved(None, describe_error(exc)))
+            return
+        self.post_message(SummarySaved(str(path)))
