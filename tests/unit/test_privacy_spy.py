@@ -20,9 +20,9 @@ from copilot.state import Decision
 from knowledge_base.embeddings import HashEmbedder
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
+from tests.agent_fakes import KeywordUnderstanding
 from tests.conftest import write_article
 from tests.fakes import ScriptedChatModel
-from tests.unit.test_graph import KeywordUnderstanding
 
 
 class SpyEmbedder(HashEmbedder):
