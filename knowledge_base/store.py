@@ -96,10 +96,6 @@ def write_manifest(client: Any, kb: str, manifest: dict[str, Any]) -> None:
     )
 
 
-def list_kbs(client: Any) -> list[str]:
-    return sorted(_manifest_collection(client).get(include=[])["ids"])
-
-
 def lexical_dir(settings: KnowledgeBaseSettings, coll_name: str) -> Path:
     return settings.data_dir / "lexical" / coll_name
 
