@@ -39,6 +39,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_up(
+    url: str, name: str, proc: subprocess.Popen[bytes] | None = None, seconds: float = 60
+) -> None:
+    """Poll a started server's health URL; fail with its own words if it exits or stays mute."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"{name} exited: {err.strip()[-500:]}")
+        try:
+            httpx.get(url, timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer within {seconds:.0f} s")
+
+
 class ChromaServer:
     def __init__(self, path: Path):
         self.path = path
@@ -65,15 +82,11 @@ class ChromaServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("chroma run did not answer within 60 s")
+        try:
+            wait_until_up(f"{self.url}/api/v2/heartbeat", "chroma run", self.proc)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

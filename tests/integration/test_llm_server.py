@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from copilot.config import Settings
@@ -29,7 +28,7 @@ from copilot.engines.llm import LLMEngine
 from copilot.engines.llm_client import build_chat_model
 from copilot.routing import Route
 from copilot.state import Card
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, wait_until_up
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (built from source)")
 pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python lacks its [server] extra")
@@ -82,18 +81,11 @@ class LlamaServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
-                raise RuntimeError(f"llama_cpp.server exited: {err.strip()[-500:]}")
-            try:
-                httpx.get(f"{self.url}/models", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("llama_cpp.server did not answer within 120 s")
+        try:
+            wait_until_up(f"{self.url}/models", "llama_cpp.server", self.proc, seconds=120)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def settings(self, timeout_s: float = 120.0) -> Settings:
         return Settings(llm_model=ALIAS, llm_base_url=self.url, llm_timeout_s=timeout_s)

