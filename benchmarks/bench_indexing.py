@@ -96,8 +96,12 @@ def bench_sample_index(tmp: Path) -> dict:
 
 def synthetic_jsonl(path: Path, n: int, seed: int = 7) -> None:
     """n one-chunk documents built from the sample KB's vocabulary."""
-    words = [w for d in load_paths([SAMPLES_DIR / "articles"]).documents for w in d.text.split()
-             if w[0].isalnum()]
+    words = [
+        w
+        for d in load_paths([SAMPLES_DIR / "articles"]).documents
+        for w in d.text.split()
+        if w[0].isalnum()
+    ]
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
@@ -172,68 +176,48 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    """`chroma run` on 127.0.0.1, given a few seconds to open its store."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(3)
+    return proc
+
+
+def reopen(env: dict[str, str], n: int) -> dict:
+    """Open the synthetic KB in a new process and search it."""
+    out = subprocess.run(
+        [sys.executable, "-c", REOPEN, f"syn{n}"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def bench_persistence(tmp: Path, n: int, server: bool) -> dict:
     data = tmp / ("persist-server" if server else "persist-embedded")
     env = os.environ | {"COPILOT_DATA_DIR": str(data), "COPILOT_EMBEDDINGS": "hash"}
-    proc = None
+    port = free_port()
+    proc = start_chroma(data / "server", port) if server else None
     if server:
-        port = free_port()
-        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        proc = subprocess.Popen(
-            [
-                chroma,
-                "run",
-                "--path",
-                str(data / "server"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         env["COPILOT_CHROMA_URL"] = f"http://127.0.0.1:{port}"
-        time.sleep(3)
     try:
         settings = Settings(
             data_dir=data, embeddings="hash", chroma_url=env.get("COPILOT_CHROMA_URL")
         )
         build_synthetic(settings, n, tmp)
-        out = subprocess.run(
-            [sys.executable, "-c", REOPEN, f"syn{n}"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        if server and proc:  # restart the server itself, then ask again
+        result = reopen(env, n)
+        if proc:  # restart the server itself, then ask again
             proc.terminate()
             proc.wait(timeout=30)
-            proc = subprocess.Popen(
-                [
-                    chroma,
-                    "run",
-                    "--path",
-                    str(data / "server"),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    env["COPILOT_CHROMA_URL"][-5:],
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(3)
-            out = subprocess.run(
-                [sys.executable, "-c", REOPEN, f"syn{n}"],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            result["after_server_restart"] = json.loads(out.stdout.strip().splitlines()[-1])
+            proc = start_chroma(data / "server", port)
+            result["after_server_restart"] = reopen(env, n)
         return {
             "mode": "server" if server else "embedded",
             "chunks": n,
