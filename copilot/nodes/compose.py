@@ -37,7 +37,9 @@ def draft(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 def check(state: State) -> dict[str, Any]:
     current = Draft.model_validate(state.draft)
     cards = {c["n"]: c["text"] for c in state.cards}
-    conversation = [t["text"] for t in state.transcript]
+    # only what the customer said vouches for a figure: an earlier draft the advisor sent must
+    # not verify the same figure invented again
+    conversation = [t["text"] for t in state.transcript if t["role"] == "customer"]
     advisory = ADVISORY_HEADINGS if current.mode == "briefing" else ()
     unsupported, unverified = check_draft(current.text, cards, conversation, advisory)
     if current.no_policy_found:

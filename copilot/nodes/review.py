@@ -1,7 +1,8 @@
 """Review: the advisor decides. Nothing reaches the customer without this interrupt.
 
 The payload is the whole suggestion; the resume value is a `Decision`. Regenerate goes back to
-the draft node with the instruction; every other decision is recorded with the final text.
+the draft node with the instruction; every other decision is recorded with the final text, and
+an accepted or edited reply joins the transcript as the advisor's turn (it reached the customer).
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def review(state: State) -> dict[str, Any]:
     else:
         mapping = state.redaction
     recorded = decision.model_copy(update={"text": final}).model_dump()
+    sent = decision.kind in ("accept", "edit") and bool(final)
     return {
+        # what the advisor sent is part of the conversation the next turns are read against
+        "transcript": [{"role": "advisor", "text": final}] if sent else [],
         "decision": recorded,
         "instruction": None,
         "redaction": mapping,

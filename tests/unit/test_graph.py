@@ -78,7 +78,9 @@ def test_edit_reject_regenerate_and_correction(retriever) -> None:
     kinds = [r["decision"]["kind"] for r in s.records()]
     assert kinds == ["edit", "reject"]
     transcript = s.transcript()
-    assert [t["role"] for t in transcript] == ["customer", "customer"]
+    # the edited reply reached the customer: it is the advisor's turn; the rejected one is not
+    assert [t["role"] for t in transcript] == ["customer", "advisor", "customer"]
+    assert transcript[1]["text"] == "Fee is €5 [1]."
 
 
 def test_invented_figures_are_flagged(retriever) -> None:
