@@ -321,3 +321,40 @@ class Redactor:
     @property
     def count(self) -> int:
         return len(self._raw)
+
+
+_PARTIAL_PLACEHOLDER = re.compile(r"<[A-Z]*(?:_\d*)?")
+
+
+class StreamingRestorer:
+    """Restores placeholders in text that arrives in chunks, such as a streamed draft.
+
+    A model's tokens cut placeholders anywhere (``"... card <CA"`` then ``"RD_1> ..."``), so
+    :meth:`feed` returns the restored text up to the last point that cannot start a placeholder
+    and holds back only that possible start; :meth:`flush` returns what is held when the stream
+    ends.  Placeholders the mapping does not know pass through, as with :meth:`Redactor.restore`.
+    """
+
+    MAX_HELD = 32
+    """Longer than any placeholder: a ``<`` further back than this starts ordinary text."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self._restore = Redactor(mapping=mapping).restore
+        self._held = ""
+
+    def feed(self, chunk: str) -> str:
+        text = self._held + chunk
+        start = text.rfind("<")
+        if (
+            start >= 0
+            and len(text) - start <= self.MAX_HELD
+            and _PARTIAL_PLACEHOLDER.fullmatch(text, start)
+        ):
+            self._held, text = text[start:], text[:start]
+        else:
+            self._held = ""
+        return self._restore(text)
+
+    def flush(self) -> str:
+        text, self._held = self._held, ""
+        return self._restore(text)

@@ -17,7 +17,7 @@ from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
-from copilot.privacy import Redactor
+from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from knowledge_base.catalog import ActionSpec, load_actions
@@ -80,7 +80,24 @@ class CopilotSession:
         return Redactor(mapping=self._values().get("redaction", {})).restore(text)
 
     def _run(self, payload: Any, on_token: TokenCallback | None) -> Suggestion | None:
-        self.graph.invoke(payload, self._config, context=self._context(on_token))
+        if on_token is None:
+            self.graph.invoke(payload, self._config, context=self._context(None))
+            return self.pending()
+        # The draft streams with placeholders: the advisor sees the values as they come, this
+        # turn's own included (redacted here exactly as the redact node will redact them).
+        redactor = Redactor(mapping=self._values().get("redaction", {}))
+        if isinstance(payload, dict) and payload.get("turn"):
+            redactor.redact(payload["turn"])
+        restorer = StreamingRestorer(redactor.mapping)
+        send = on_token
+
+        def restored(piece: str) -> None:
+            if text := restorer.feed(piece):
+                send(text)
+
+        self.graph.invoke(payload, self._config, context=self._context(restored))
+        if tail := restorer.flush():
+            send(tail)
         return self.pending()
 
     def pending(self) -> Suggestion | None:
