@@ -6,11 +6,7 @@ import sqlite3
 from typing import Any
 
 from copilot.config import Settings
-from knowledge_base.errors import KnowledgeBaseError
-
-
-class StoreError(KnowledgeBaseError):
-    """The contact store cannot be opened."""
+from copilot.store.database import StoreError
 
 
 def open_checkpointer(settings: Settings) -> Any:
@@ -26,21 +22,29 @@ def open_checkpointer(settings: Settings) -> Any:
             ) from exc
         try:
             import psycopg
+            from psycopg.rows import dict_row
 
-            conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            # the settings PostgresSaver.from_conn_string uses, on a connection we keep open
+            conn = psycopg.connect(
+                url, autocommit=True, connect_timeout=10, prepare_threshold=0, row_factory=dict_row
+            )
+            saver = PostgresSaver(conn)  # type: ignore[arg-type]
+            saver.setup()
         except Exception as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {str(exc).splitlines()[0]}") from exc
-        saver = PostgresSaver(conn)
-        saver.setup()
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(
+                f"cannot open the contact store in PostgreSQL ({first}): check "
+                "COPILOT_DATABASE_URL and that the server is running"
+            ) from exc
         return saver
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.data_dir / "contacts.sqlite"
     try:
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=10000")
+        lite = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        lite.execute("PRAGMA journal_mode=WAL")
+        lite.execute("PRAGMA busy_timeout=10000")
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the contact store {path}: {exc}") from exc
-    return SqliteSaver(conn)
+    return SqliteSaver(lite)

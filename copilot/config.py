@@ -5,11 +5,19 @@ Extends the knowledge-base settings so the indexer, the agent and the UI read th
 
 from __future__ import annotations
 
+import getpass
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from knowledge_base.settings import KnowledgeBaseSettings
+
+
+def default_advisor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "advisor"
 
 
 class Settings(KnowledgeBaseSettings):
@@ -28,4 +36,9 @@ class Settings(KnowledgeBaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
     """How knowledge cards are found."""
     database_url: str | None = None
-    """postgresql://... for a shared store; unset means SQLite under data_dir."""
+    """postgresql://... for a shared store (records and contacts); unset means SQLite files
+    under data_dir."""
+    advisor: str = Field(default_factory=default_advisor)
+    """Who decides in this workspace (recorded with every decision); default: the OS user."""
+    retention_days: int | None = Field(default=None, ge=1)
+    """Records older than this are pruned by `copilot audit prune`; unset keeps everything."""

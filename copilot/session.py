@@ -20,6 +20,7 @@ from copilot.graph import build_graph
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
+from copilot.store import Store
 from knowledge_base.catalog import ActionSpec, load_actions
 
 
@@ -52,6 +53,8 @@ class CopilotSession:
         thread_id: str | None = None,
         actions: list[ActionSpec] | None = None,
         audience: str | None = None,
+        store: Store | None = None,
+        advisor: str = "advisor",
     ):
         self.engine = engine
         self.retriever = retriever
@@ -59,6 +62,10 @@ class CopilotSession:
         self.actions = load_actions() if actions is None else actions
         self.audience = audience
         self.graph: Any = build_graph().compile(checkpointer=checkpointer)
+        self.store = store
+        """Where suggestions and decisions are recorded (None: only the checkpointer keeps them)."""
+        self.advisor = advisor
+        self._contact_id: str | None = None
 
     @property
     def _config(self) -> dict[str, Any]:
@@ -135,30 +142,37 @@ class CopilotSession:
     def _close_pending(self) -> None:
         """A new turn while a draft waits: the advisor moved on, so it is recorded as rejected."""
         if self.pending() is not None:
-            self.graph.invoke(
-                Command(resume=Decision(kind="reject", reason=SUPERSEDED)),
-                self._config,
-                context=self._context(None),
-            )
+            decision = Decision(kind="reject", reason=SUPERSEDED)
+            self._record_decision(decision)
+            self.graph.invoke(Command(resume=decision), self._config, context=self._context(None))
 
     def customer_turn(self, text: str, on_token: TokenCallback | None = None) -> Suggestion:
         self._close_pending()
         result = self._run({"turn": text, "role": "customer"}, on_token)
         assert result is not None
+        self._record_shown()
         return result
 
     def add_turn(self, role: str, text: str) -> None:
         """An advisor or bot turn: recorded (redacted), no suggestion."""
         self._close_pending()
         self.graph.invoke({"turn": text, "role": role}, self._config, context=self._context(None))
+        self._record_turns()
 
     def decide(
         self, decision: Decision, on_token: TokenCallback | None = None
     ) -> Suggestion | None:
-        """Resume with the advisor's decision; regenerate returns the new suggestion."""
+        """Resume with the advisor's decision; regenerate returns the new suggestion.
+
+        With a store, the decision is committed there first: once this returns (or the graph
+        fails after the commit), the decision is on record.
+        """
         if self.pending() is None:
             raise ValueError("no suggestion is waiting for a decision")
-        return self._run(Command(resume=decision.model_dump()), on_token)
+        self._record_decision(decision)
+        result = self._run(Command(resume=decision.model_dump()), on_token)
+        self._record_shown()
+        return result
 
     def correct_category(self, category: str, on_token: TokenCallback | None = None) -> Suggestion:
         """The advisor's correction re-runs the last customer turn with that category."""
@@ -167,7 +181,79 @@ class CopilotSession:
             {"turn": "", "role": "customer", "category_override": category}, on_token
         )
         assert result is not None
+        self._record_shown()
         return result
+
+    def approve_summary(self, summary: Summary) -> None:
+        """The advisor approved the wrap-up: it goes on record, redacted."""
+        if self.store is None:
+            return
+        redactor = Redactor(mapping=self._values().get("redaction", {}))
+        data = summary.model_dump()
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = redactor.redact(value).text
+            elif isinstance(value, list):
+                data[key] = [redactor.redact(v).text if isinstance(v, str) else v for v in value]
+        self.store.record_summary(self._contact(), self.advisor, data)
+
+    # -- the record store ------------------------------------------------------------------------
+
+    @property
+    def kb_version(self) -> str:
+        kb = getattr(self.retriever, "kb", None)
+        if kb is None:
+            return ""
+        return f"{kb.name} g{kb.manifest.get('generation', '?')}"
+
+    def _contact(self) -> str:
+        assert self.store is not None
+        if self._contact_id is None:
+            self._contact_id = self.store.start_contact(
+                self.thread_id, self.advisor, self.engine.name, self.kb_version
+            )
+        return self._contact_id
+
+    def _record_turns(self) -> None:
+        if self.store is not None:
+            transcript = self._values().get("transcript", [])
+            self.store.add_turns(self._contact(), transcript, self.advisor)
+
+    def _record_shown(self) -> None:
+        """The suggestion now in front of the advisor (redacted, as the graph holds it)."""
+        self._record_turns()
+        if self.store is None:
+            return
+        snapshot = self.graph.get_state(self._config)
+        payloads = [i.value for task in snapshot.tasks for i in task.interrupts]
+        if not payloads:
+            return
+        contact = self._contact()
+        if self.store.undecided_suggestion(contact) is None:
+            payload = {**payloads[0], "turn": snapshot.values.get("redacted_turn", "")}
+            self.store.record_suggestion(contact, self.advisor, payload, self.kb_version)
+
+    def _record_decision(self, decision: Decision) -> None:
+        if self.store is None:
+            return
+        suggestion_id = self.store.undecided_suggestion(self._contact())
+        if suggestion_id is None:  # shown before the store was configured
+            return
+        values = self._values()
+        redactor = Redactor(mapping=values.get("redaction", {}))
+        final = decision.text
+        if decision.kind == "accept" and final is None:
+            final = (values.get("draft") or {}).get("text")
+        self.store.record_decision(
+            suggestion_id,
+            self.advisor,
+            decision.kind,
+            final_text=redactor.redact(final).text if final is not None else None,
+            reason=redactor.redact(decision.reason).text if decision.reason else None,
+            instruction=redactor.redact(decision.instruction).text
+            if decision.instruction
+            else None,
+        )
 
     def transcript(self) -> list[dict[str, str]]:
         restore = Redactor(mapping=self._values().get("redaction", {})).restore

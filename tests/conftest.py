@@ -69,3 +69,21 @@ def write_article(
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL on 127.0.0.1 for the whole run (skipped where it is not installed,
+    a failure where REQUIRE_POSTGRES=1 says it must run, as in .ci/run)."""
+    from tests.postgres_server import PostgresServer, find_postgres_bin
+
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.stop()

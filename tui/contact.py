@@ -138,6 +138,7 @@ def default_session_factory(settings: Settings) -> SessionFactory:
         from copilot.checkpoints import open_checkpointer
         from copilot.cli.assist import open_retriever
         from copilot.session import make_engine
+        from copilot.store import open_store
 
         with lock:
             if not shared:
@@ -145,8 +146,14 @@ def default_session_factory(settings: Settings) -> SessionFactory:
                 shared["engine"] = make_engine(settings, embedder=retriever.kb.embedder)
                 shared["retriever"] = retriever
                 shared["checkpointer"] = open_checkpointer(settings)
+                shared["store"] = open_store(settings)
         return CopilotSession(
-            shared["engine"], shared["retriever"], shared["checkpointer"], thread_id=thread_id
+            shared["engine"],
+            shared["retriever"],
+            shared["checkpointer"],
+            thread_id=thread_id,
+            store=shared["store"],
+            advisor=settings.advisor,
         )
 
     return factory

@@ -52,6 +52,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from copilot.cli import assist, evaluate, kb, workspace  # noqa: F401  (registers commands)
+    from copilot.cli import assist, evaluate, kb, records, workspace  # noqa: F401 (registers)
 
     cli()

@@ -159,6 +159,8 @@ class ReviewActions:
             path = save_summary(
                 self.app.summaries, self.contact.thread_id or "contact", edited, text
             )
+            if self.contact.session is not None:  # on record too, redacted
+                self.contact.session.approve_summary(edited)
         except Exception as exc:  # reported; the edit stays in `summary_edit`
             self.post_message(SummarySaved(None, describe_error(exc)))
             return

@@ -1,0 +1,194 @@
+"""`copilot report`, `copilot audit verify|prune`, `copilot eval export-feedback` and
+`copilot review` (the supervisor's workspace, imported on use): thin commands over the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from copilot.cli import cli, print_json, reports_errors, stdout
+from copilot.cli.evaluate import eval_group
+from copilot.config import Settings
+from copilot.store import QueueFilter, Store, describe_database, open_store
+from copilot.store.feedback import feedback_cases
+from copilot.store.report import HEAVY_EDIT_WORDS, build_report
+from knowledge_base.errors import KnowledgeBaseError
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _open() -> Store:
+    return open_store(Settings())
+
+
+@cli.command("report")
+@click.option("--since", help="Only suggestions from this date on (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "html", "png"]),
+    default="table",
+    show_default=True,
+    help="html / png write a shareable report with plots (see --out).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where --format html|png writes (default: copilot-report.html|png).",
+)
+@click.option(
+    "--heavy-edit-words",
+    type=click.IntRange(1),
+    default=HEAVY_EDIT_WORDS,
+    show_default=True,
+    help="An edit of at least this many words is heavy.",
+)
+@reports_errors
+def report_cmd(
+    since: str | None, as_json: bool, fmt: str, out: Path | None, heavy_edit_words: int
+) -> None:
+    """Acceptance, edits, rejections, latency, category mix, flags and KB gaps."""
+    since = _since(since)
+    store = _open()
+    report = build_report(store.suggestions(QueueFilter(since=since)), since, heavy_edit_words)
+    if fmt in ("html", "png"):
+        from copilot.store.report_render import render_report
+
+        target = out or Path(f"copilot-report.{fmt}")
+        render_report(report, target, fmt)
+        click.echo(f"wrote {target}")
+        return
+    if as_json:
+        print_json(report)
+        return
+    stdout.print(_report_table(report))
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _ms(value: object) -> str:
+    return "–" if value is None else f"{float(value):.0f}"  # type: ignore[arg-type]
+
+
+def _report_table(report: dict[str, Any]) -> Table:
+    table = Table(
+        title=f"suggestions since {report['since'] or 'the start'}",
+        caption="rates: shares of decided suggestions · edits in words · latency in ms",
+    )
+    table.add_column("slice", no_wrap=True, max_width=20)
+    for column in ("n", "decided", "accept", "edit", "reject", "regen", "med.edit", "p50", "p95"):
+        table.add_column(column, justify="right")
+    slices: list[tuple[str, dict[str, Any]]] = [("all", report)]
+    for key in ("by_category", "by_advisor"):
+        slices += [("", {}), *report[key].items()]
+    for name, f in slices:
+        if not f:
+            table.add_section()
+            continue
+        median = f["median_edit_distance"]
+        table.add_row(
+            name,
+            str(f["suggestions"]),
+            str(f["decided"]),
+            _pct(f["acceptance_rate"]),
+            _pct(f["edit_rate"]),
+            _pct(f["rejection_rate"]),
+            _pct(f["regeneration_rate"]),
+            "–" if median is None else f"{median:g}",
+            _ms(f["latency_ms"]["p50"]),
+            _ms(f["latency_ms"]["p95"]),
+        )
+    return table
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail of suggestions and decisions."""
+
+
+@audit_group.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def verify_cmd(as_json: bool) -> None:
+    """Exit 0 when the chain and every record are intact; else name the first broken record."""
+    settings = Settings()
+    result = open_store(settings).verify()
+    if as_json:
+        print_json(
+            {
+                "ok": result.ok,
+                "entries": result.entries,
+                "head": result.head,
+                "problem": result.problem,
+                "database": describe_database(settings),
+            }
+        )
+    elif result.ok:
+        click.echo(
+            f"intact: {result.entries} audit records in {describe_database(settings)}; "
+            f"head {result.head}"
+        )
+    else:
+        click.echo(f"BROKEN: {result.problem}", err=True)
+    if not result.ok:
+        raise SystemExit(2)
+
+
+@audit_group.command("prune")
+@click.option("--days", type=click.IntRange(1), help="Retention (default COPILOT_RETENTION_DAYS).")
+@reports_errors
+def prune_cmd(days: int | None) -> None:
+    """Delete records older than the retention period; the chain keeps verifying."""
+    settings = Settings()
+    days = days or settings.retention_days
+    if days is None:
+        raise KnowledgeBaseError("no retention period: pass --days or set COPILOT_RETENTION_DAYS")
+    removed = open_store(settings).prune(days, actor=settings.advisor)
+    click.echo(f"pruned {removed} audit records older than {days} days")
+
+
+@eval_group.command("export-feedback")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--since", help="Only decisions on suggestions from this date on (YYYY-MM-DD).")
+@reports_errors
+def export_feedback_cmd(out: Path, since: str | None) -> None:
+    """Accepted and edited drafts as labelled cases for `copilot eval retrieval --queries`."""
+    rows = _open().suggestions(QueueFilter(since=_since(since)))
+    cases, skipped = feedback_cases(rows)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for case in cases:
+                fh.write(json.dumps(case, ensure_ascii=False) + "\n")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise KnowledgeBaseError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {len(cases)} cases to {out} ({skipped} sent replies cite no passage)")
+
+
+@cli.command("review")
+@click.option("--supervisor", help="Who reviews (default: COPILOT_ADVISOR / the OS user).")
+@reports_errors
+def review_cmd(supervisor: str | None) -> None:
+    """Open the supervisor's workspace: queue, detail and diff, verdicts, dashboard."""
+    from tui.review import make_review_app
+
+    settings = Settings()
+    make_review_app(settings, open_store(settings), supervisor or settings.advisor).run()
