@@ -23,6 +23,8 @@ from knowledge_base.store import KnowledgeBase
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
+TEXT_CACHE_CHUNKS = 4_096
+"""Chunk texts kept in memory once fetched: the same policy passages come back turn after turn."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class Retriever:
         self._day = np.array([int(c["effective_day"] or 0) for c in catalog], dtype=np.int64)
         self._lang_masks = [self._lang == lang for lang in sorted(set(self._lang.tolist()))]
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._texts: OrderedDict[str, str] = OrderedDict()
         # The abstention band is calibrated for e5's cosines; other embedders never abstain
         # until calibrated (a wrong 'no policy found' is as bad as a wrong answer).
         self._calibrated = kb.embedder.name.startswith("e5")
@@ -167,8 +170,9 @@ class Retriever:
             mask &= self._day <= as_of
         return mask
 
-    def _standardise(self, scores: np.ndarray, mask: np.ndarray,
-                     per_language: bool | None = None) -> np.ndarray:
+    def _standardise(
+        self, scores: np.ndarray, mask: np.ndarray, per_language: bool | None = None
+    ) -> np.ndarray:
         """z-scores within each language of the knowledge base.
 
         The multilingual model (and BM25 even more) scores passages in the query's own
@@ -266,8 +270,9 @@ class Retriever:
             timings=timings,
         )
 
-    def confidence(self, dense: np.ndarray, bm25: np.ndarray, mask: np.ndarray,
-                   query: str, mode: Mode) -> float:
+    def confidence(
+        self, dense: np.ndarray, bm25: np.ndarray, mask: np.ndarray, query: str, mode: Mode
+    ) -> float:
         """Estimated probability (0..1) that the knowledge base answers the query.
 
         A logistic model over the top dense cosine, the dense top score's z-value and the best
@@ -284,16 +289,37 @@ class Retriever:
         z_top = (top - float(allowed.mean())) / spread
         best_bm25 = float(bm25[mask].max()) if bm25.size else 0.0
         words = max(1, len(tokenize_query(query)))
-        logit = (16.294 - 18.357 * top - 0.245 * best_bm25 + 0.069 * z_top
-                 - 0.635 * best_bm25 / np.sqrt(words))
+        logit = (
+            16.294
+            - 18.357 * top
+            - 0.245 * best_bm25
+            + 0.069 * z_top
+            - 0.635 * best_bm25 / np.sqrt(words)
+        )
         return float(1.0 / (1.0 + np.exp(logit)))
+
+    def _chunk_texts(self, ids: list[str]) -> dict[str, str]:
+        """The texts of these chunks. A generation never changes, so a text fetched once from
+        Chroma (a round trip per turn, over the network with a Chroma server) is kept."""
+        missing = [cid for cid in ids if cid not in self._texts]
+        if missing:
+            got = self.kb.collection.get(ids=missing, include=["documents"])
+            for cid, text in zip(got["ids"], got["documents"] or [], strict=True):
+                self._texts[cid] = text or ""
+        texts = {}
+        for cid in ids:
+            if cid in self._texts:
+                self._texts.move_to_end(cid)
+                texts[cid] = self._texts[cid]
+        while len(self._texts) > TEXT_CACHE_CHUNKS:
+            self._texts.popitem(last=False)
+        return texts
 
     def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
         if not ranked:
             return []
         ids = [self._ids[row] for row, _ in ranked]
-        got = self.kb.collection.get(ids=ids, include=["documents"])
-        texts = dict(zip(got["ids"], got["documents"], strict=True))
+        texts = self._chunk_texts(ids)
         hits = []
         for (row, score), cid in zip(ranked, ids, strict=True):
             meta = self.kb.lexical.catalog[row]
