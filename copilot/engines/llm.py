@@ -13,7 +13,7 @@ fallback to the offline engine. LangSmith tracing works through its usual enviro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -79,18 +79,29 @@ class LLMEngine:
     def _structured(
         self, schema: type[BaseModel], messages: list[BaseMessage], version: str
     ) -> Any:
+        return self._start_structured(schema, messages, version)()
+
+    def _start_structured(
+        self, schema: type[BaseModel], messages: list[BaseMessage], version: str
+    ) -> Callable[[], Any]:
+        """Send a structured call; the function returned waits for its validated answer."""
         runnable = self._structured_runnables.get(schema)
         if runnable is None:  # built once: it converts the schema to JSON Schema each time
             runnable = self.chat_model.with_structured_output(schema, method=self.structured_method)
             self._structured_runnables[schema] = runnable
         config = _run_config(version)
-        result = self.calls.invoke(lambda: runnable.invoke(messages, config=config))
-        if not isinstance(result, schema):
-            # json_mode may hand back a dict; anything else is an invalid answer
-            try:
-                result = schema.model_validate(result)
-            except Exception as exc:
-                raise self.calls.failure(exc) from exc
+        answer = self.calls.start(lambda: runnable.invoke(messages, config=config))
+
+        def result() -> Any:
+            value = answer()
+            if not isinstance(value, schema):
+                # json_mode may hand back a dict; anything else is an invalid answer
+                try:
+                    value = schema.model_validate(value)
+                except Exception as exc:
+                    raise self.calls.failure(exc) from exc
+            return value
+
         return result
 
     def _stream(self, messages: list[BaseMessage], version: str) -> Iterator[str]:
@@ -103,13 +114,14 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ understanding
     def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route:
-        rules = self.understanding.understand(text, transcript) if self.understanding else None
         messages: list[BaseMessage] = [
             SystemMessage(self._understand_system),
             HumanMessage(data.understand_request(text, transcript)),
         ]
-        guess = self._structured(self._route_guess, messages, self._understand_prompt.version)
-        return self.merge(guess, rules, sensitive_pii=bool(_SENSITIVE_PLACEHOLDER.search(text)))
+        guess = self._start_structured(self._route_guess, messages, self._understand_prompt.version)
+        # the rules (an embedding and the cue patterns) run while the model reads the turn
+        rules = self.understanding.understand(text, transcript) if self.understanding else None
+        return self.merge(guess(), rules, sensitive_pii=bool(_SENSITIVE_PLACEHOLDER.search(text)))
 
     def merge(self, guess: data.RouteGuess, rules: Route | None, *, sensitive_pii: bool) -> Route:
         """The model's route under the rules: flags united, no downgrade of a human-led turn."""

@@ -16,6 +16,7 @@ import contextvars
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -122,14 +123,24 @@ class ModelCall:
 
     def invoke(self, fn: Callable[[], T]) -> T:
         """`fn()` in a worker thread; EngineError when it fails or outlives the deadline."""
+        return self.start(fn)()
+
+    def start(self, fn: Callable[[], T]) -> Callable[[], T]:
+        """`fn()` started in a worker thread; the function returned waits for its result, the
+        deadline counted from now, so the caller can work while the model answers."""
         future = _WORKERS.submit(contextvars.copy_context().run, fn)
-        try:
-            return future.result(timeout=self.timeout_s)
-        except FutureTimeout:
-            future.cancel()  # still queued behind stuck calls: never run it
-            raise self.failure(TimeoutError(f"no answer within {self.timeout_s:g} s")) from None
-        except Exception as exc:
-            raise self.failure(exc) from exc
+        deadline = time.monotonic() + self.timeout_s
+
+        def result() -> T:
+            try:
+                return future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                future.cancel()  # still queued behind stuck calls: never run it
+                raise self.failure(TimeoutError(f"no answer within {self.timeout_s:g} s")) from None
+            except Exception as exc:
+                raise self.failure(exc) from exc
+
+        return result
 
     def stream(self, open_stream: Callable[[], Iterator[str]]) -> Iterator[str]:
         """The pieces of `open_stream()`; EngineError on failure or a silence of `timeout_s`."""
