@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=200)
     parser.add_argument("--kills", type=int, default=3)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=120)
     scratch = Path(tempfile.mkdtemp(prefix="bench-store-"))
     targets = {"sqlite": str(scratch / "records.sqlite")}
     server = None
@@ -123,9 +123,12 @@ def main() -> None:
         "decisions/s",
         "records/s",
         "lost",
-        "duplicated",
+        "dup",
         "chain",
-        f"kill -9 x{args.kills}: acked / lost / chain",
+        "verify s",
+        "killed: acked",
+        "lost",
+        "chain",
     ):
         table.add_column(column, justify="right")
     try:
@@ -143,9 +146,11 @@ def main() -> None:
                 f"{int(run['entries']) / wall:.0f}",  # type: ignore[call-overload]
                 str(run["lost"]),
                 str(run["duplicated"]),
-                f"{'verifies' if run['verifies'] else 'BROKEN'} ({run['verify_s']:.1f} s)",
-                f"{killed['acked']} / {killed['lost']} / "
-                f"{'verifies' if killed['verifies'] else 'BROKEN'}",
+                "ok" if run["verifies"] else "BROKEN",
+                f"{run['verify_s']:.1f}",
+                str(killed["acked"]),
+                str(killed["lost"]),
+                "ok" if killed["verifies"] else "BROKEN",
             )
     finally:
         if server is not None:
