@@ -39,7 +39,6 @@ def redact(state: State) -> dict[str, Any]:
             "pii_types": sorted({e.type for e in result.entities}),
             "category_override": None,
             "instruction": None,
-            "decision": None,  # the previous draft's decision does not belong to this turn
         }
     return update
 
