@@ -21,6 +21,7 @@ from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.store import Store
+from copilot.tracing import private_tracing_callbacks
 from knowledge_base.catalog import ActionSpec, load_actions
 
 
@@ -69,7 +70,10 @@ class CopilotSession:
 
     @property
     def _config(self) -> dict[str, Any]:
-        return {"configurable": {"thread_id": self.thread_id}}
+        config: dict[str, Any] = {"configurable": {"thread_id": self.thread_id}}
+        if callbacks := private_tracing_callbacks():  # tracing on: runs are scrubbed first
+            config["callbacks"] = callbacks
+        return config
 
     def _context(self, on_token: TokenCallback | None) -> Context:
         return Context(
