@@ -45,6 +45,8 @@ class QueueFilter:
     min_edit_distance: int | None = None
     """Heavy edits: keep decisions at least this many words away from the draft."""
     reviewed: bool | None = None
+    suggestion_id: str | None = None
+    """Just this suggestion."""
 
 
 class Store:
@@ -266,6 +268,7 @@ class Store:
         where = where or QueueFilter()
         sql, params = "SELECT * FROM suggestions WHERE 1 = 1", []
         for column, op, value in (
+            ("id", "=", where.suggestion_id),
             ("at", ">=", where.since),
             ("at", "<", where.until),
             ("advisor", "=", where.advisor),
@@ -276,9 +279,18 @@ class Store:
                 sql += f" AND {column} {op} ?"
                 params.append(value)
         rows = self.db.columns(sql + " ORDER BY at", params)
-        decisions = {d["suggestion_id"]: d for d in self.db.columns("SELECT * FROM decisions")}
+        # decisions and reviews of the selected suggestions only
+        chosen = sql.replace("SELECT *", "SELECT id", 1)
+        decisions = {
+            d["suggestion_id"]: d
+            for d in self.db.columns(
+                f"SELECT * FROM decisions WHERE suggestion_id IN ({chosen})", params
+            )
+        }
         reviews: dict[str, dict[str, Any]] = {}
-        for review in self.db.columns("SELECT * FROM reviews ORDER BY at"):
+        for review in self.db.columns(
+            f"SELECT * FROM reviews WHERE suggestion_id IN ({chosen}) ORDER BY at", params
+        ):
             reviews[review["suggestion_id"]] = review
         out = []
         for row in rows:
@@ -289,6 +301,11 @@ class Store:
             if _keep(row, where):
                 out.append(row)
         return out
+
+    def suggestion(self, suggestion_id: str) -> dict[str, Any] | None:
+        """One suggestion with its decision and newest review, or None."""
+        found = self.suggestions(QueueFilter(suggestion_id=suggestion_id))
+        return found[0] if found else None
 
     def conversation(self, contact_id: str, until: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT role, text, at FROM turns WHERE contact_id = ?"

@@ -112,6 +112,9 @@ def test_queue_filters(store: Store) -> None:
     assert len(store.suggestions(QueueFilter(reviewed=False))) == 7
     assert store.suggestions(QueueFilter(since="2999-01-01")) == []
     assert store.suggestions(QueueFilter(engine="llm")) == []
+    one = store.suggestion(ids[3])
+    assert one is not None and one["review"]["verdict"] == "coaching needed"
+    assert one["decision"]["edit_distance"] == 12 and store.suggestion("nope") is None
 
 
 def test_report_figures_match_the_hand_count(store: Store) -> None:
