@@ -43,7 +43,12 @@ class Display:
 class CopilotApp(App[None]):
     CSS_PATH = ["workspace.tcss", "dialogs.tcss", "sessions.tcss"]
     TITLE = "Advisor copilot"
-    BINDINGS = [Binding("ctrl+l", "toggle_theme", "Theme")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "toggle_theme", "Theme"),
+        # the footer shows this key apart, on the right: every action is listed behind it
+        Binding("ctrl+p", "command_palette", "More", show=False, priority=True),
+    ]
 
     def __init__(
         self,

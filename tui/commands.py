@@ -33,6 +33,7 @@ class WorkspaceCommands(Provider):
             ("Wrap up the contact", "key w: edit and approve the summary", screen.action_wrap_up),
             ("Sessions: resume a contact", "key s", screen.action_sessions),
             ("New contact", "key n", screen.action_new_contact),
+            ("Type a turn in the input line", "key i; escape comes back", screen.action_type),
             ("Switch between customer and advisor turns", "ctrl+t", screen.action_toggle_role),
             ("Toggle light and dark theme", "ctrl+l", app.action_toggle_theme),
         ]

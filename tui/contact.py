@@ -47,6 +47,36 @@ class Op:
     """How many queued customer turns this one stands for."""
 
 
+class TokenBatch:
+    """Draft tokens on their way from a worker to the screen, however fast they come.
+
+    The worker `add`s every token; only the first token after the screen last `take`s them
+    sends a message, so at most one is queued and the screen gets everything streamed so far
+    in one piece instead of one message (and one wake-up of the UI thread) per token.
+    """
+
+    def __init__(self, announce: Callable[[], object]) -> None:
+        self._announce = announce
+        self._pieces: list[str] = []
+        self._announced = False
+        self._lock = threading.Lock()
+
+    def add(self, piece: str) -> None:
+        with self._lock:
+            self._pieces.append(piece)
+            if self._announced:
+                return
+            self._announced = True
+        self._announce()
+
+    def take(self) -> str:
+        with self._lock:
+            text = "".join(self._pieces)
+            self._pieces.clear()
+            self._announced = False
+        return text
+
+
 class StaleDecision(Exception):
     """The suggestion a decision answers was replaced by a newer one."""
 

@@ -12,7 +12,7 @@ from textual.message import Message
 
 from copilot.session import Suggestion
 from copilot.state import HandoverBrief, Summary
-from tui.contact import Op
+from tui.contact import Op, TokenBatch
 
 
 @dataclass
@@ -45,8 +45,12 @@ class ContactOpened(Message):
 
 @dataclass
 class DraftStreamed(Message):
+    """Draft text streamed since the last of these: `tokens.take()` it."""
+
+    bubble = False  # only the screen wants tokens
+
     op: Op
-    piece: str
+    tokens: TokenBatch
 
 
 @dataclass

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from copilot.routing import Category
 from tui.screens.dialogs import CategoryScreen, ReasonScreen, SummaryScreen
+from tui.screens.workspace import REFERENCE_DELAY_S
 from tui.widgets.conversation import TurnView
 from tui.widgets.draft import DraftPanel
 from tui.widgets.reference import ActionsPanel, CardsPanel
@@ -18,12 +19,14 @@ SIZE = (120, 36)
 
 
 async def settle(pilot) -> None:
-    """Let the agent (and dialog) workers finish and their messages land; feeds keep running."""
+    """Let the agent (and dialog) workers finish and their messages land; feeds keep running.
+    Cards and actions follow a suggestion by REFERENCE_DELAY_S."""
     for _ in range(3):
         busy = [w for w in pilot.app.workers if w.group not in ("replay", "stdin")]
         if busy:  # an empty list would mean every worker, feeds included
             await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
+    await pilot.pause(REFERENCE_DELAY_S)
 
 
 async def say(pilot, text: str) -> None:
@@ -89,6 +92,48 @@ async def test_ctrl_s_sends_the_edit_from_the_editor(workspace, session_factory)
         await settle(pilot)
     (record,) = session_factory("contact-1").records()
     assert record["decision"]["kind"] == "edit" and record["decision"]["text"].endswith("!")
+
+
+def advisor_turns(app) -> list[str]:
+    return [
+        v.text
+        for v in app.screen.query(TurnView)
+        if v.role == "advisor" and not v.has_class("-note")
+    ]
+
+
+@pytest.mark.asyncio
+async def test_what_was_sent_joins_the_conversation_once(workspace, session_factory) -> None:
+    app = workspace()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await say(pilot, "Hi, my name is Paul Martin, why this late fee?")
+        draft = app.screen.query_one(DraftPanel).suggestion.draft.text
+        assert draft.startswith("I understand, Paul Martin.")
+        await pilot.press("escape", "a")
+        await settle(pilot)
+        assert advisor_turns(app) == [draft]
+        await say(pilot, "and the cap?")
+        await pilot.press("escape", "e")
+        app.screen.query_one(DraftPanel).editor.text = "Capped at €10 [1], Paul Martin."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert advisor_turns(app) == [draft, "Capped at €10 [1], Paul Martin."]
+        notes = [v.text for v in app.screen.query(TurnView) if v.has_class("-note")]
+        assert notes == ["✓ draft accepted", "✎ edited draft sent"]
+    expected = [
+        ("customer", "Hi, my name is Paul Martin, why this late fee?"),
+        ("advisor", draft),
+        ("customer", "and the cap?"),
+        ("advisor", "Capped at €10 [1], Paul Martin."),
+    ]
+    said = [(t["role"], t["text"]) for t in session_factory("contact-1").transcript()]
+    assert said == expected  # the graph recorded what was sent, personal data restored
+    resumed = workspace()  # the contact reopened: its transcript, each turn once
+    async with resumed.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = [(v.role, v.text) for v in resumed.screen.query(TurnView)]
+        assert shown == expected
 
 
 @pytest.mark.asyncio

@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands
-from tui.contact import Contact, Op, describe_error
+from tui.contact import Contact, Op, TokenBatch, describe_error
 from tui.messages import (
     AgentFailed,
     ContactOpened,
@@ -40,6 +40,7 @@ from tui.screens.dialogs import CardScreen, SummaryScreen
 from tui.screens.review import ReviewActions
 from tui.widgets.conversation import Conversation, TurnEntry, TurnView
 from tui.widgets.draft import DraftPanel
+from tui.widgets.footer import KeyFooter
 from tui.widgets.reference import ActionsPanel, CardsPanel, HandoverPanel
 from tui.widgets.route import RoutePanel
 from tui.widgets.status import StatusBar, format_latency
@@ -53,6 +54,8 @@ COMMAND_MODE = frozenset(
     + ("wrap_up", "sessions", "new_contact", "type")
 )
 """Single-letter actions: hidden while the advisor types in the input line or the editor."""
+REFERENCE_DELAY_S = 1 / 30
+"""Cards and actions follow the draft after this long: after its redraw, before the eye moves."""
 
 
 class WorkspaceScreen(ReviewActions, Screen[None]):
@@ -107,7 +110,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
                 yield CardsPanel(id="cards")
                 yield ActionsPanel(id="actions")
         yield StatusBar(self.latency_format, id="status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for selector, title in [
@@ -163,11 +166,9 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def _call(self, op: Op) -> None:
         """One session call, in the worker thread; the result goes back as a message."""
 
-        def on_token(piece: str) -> None:
-            self.post_message(DraftStreamed(op, piece))
-
+        tokens = TokenBatch(lambda: self.post_message(DraftStreamed(op, tokens)))
         try:
-            result = self.contact.run(op, on_token=on_token)
+            result = self.contact.run(op, on_token=tokens.add)
         except Exception as exc:  # every failure is reported; none may kill the UI
             self.post_message(AgentFailed(op, describe_error(exc)))
             return
@@ -218,10 +219,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if self.turns_seen == 0 and role == "bot":
             self.bot_phase = True
         self.turns_seen += 1
-        if self.bot_phase and role == "advisor":
-            self.bot_phase = False
-            if self.brief_stale:
-                self._request_brief()
+        if role == "advisor":
+            self._advisor_took_over()
         view = self.query_one(Conversation).add_turn(role, text)
         if role == "customer":
             op = self._submit("customer", text=text)
@@ -232,6 +231,13 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             if role == "bot" and self.brief_stale:
                 self._request_brief()
         self.unconfirmed[op.seq] = view
+
+    def _advisor_took_over(self) -> None:
+        """The advisor spoke: a contact the bot handled so far is now theirs."""
+        if self.bot_phase:
+            self.bot_phase = False
+            if self.brief_stale:
+                self._request_brief()
 
     def _request_brief(self) -> None:
         self.brief_stale = False
@@ -265,8 +271,9 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
 
     @on(DraftStreamed)
     def _streamed(self, event: DraftStreamed) -> None:
-        if event.op.seq == self.latest_suggestion:
-            self.draft.stream(event.piece)
+        text = event.tokens.take()
+        if text and event.op.seq == self.latest_suggestion:
+            self.draft.stream(text)
 
     @on(SuggestionReady)
     def _suggested(self, event: SuggestionReady) -> None:
@@ -289,10 +296,16 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if self.draft.show(suggestion):
             self.notify("New suggestion: your edited text is kept in the editor.", timeout=4)
         self.query_one(RoutePanel).show(suggestion.route, suggestion.injection)
-        self.query_one(CardsPanel).show(suggestion.cards)
-        self.query_one(ActionsPanel).show(suggestion.actions)
         self.status.latency(suggestion.latency_ms)
         self.status.set(pii=str(suggestion.pii_redacted))
+        # The reference column is drawn a frame later: two short redraws instead of one long
+        # one, so a keystroke never waits behind the whole suggestion.
+        self.set_timer(REFERENCE_DELAY_S, lambda: self._show_reference(suggestion))
+
+    def _show_reference(self, suggestion: Suggestion) -> None:
+        if self.draft.suggestion is suggestion:  # not already replaced by a newer one
+            self.query_one(CardsPanel).show(suggestion.cards)
+            self.query_one(ActionsPanel).show(suggestion.actions)
 
     @on(DecisionRecorded)
     def _decided(self, event: DecisionRecorded) -> None:
@@ -301,14 +314,25 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         decision = event.op.decision
         assert decision is not None
         detail = decision.reason or ""
-        if event.op.seq and self.shown == event.op.target:
+        answered = self.draft.suggestion if self.shown == event.op.target else None
+        if event.op.seq and answered is not None:
             self.draft.mark(decision.kind, detail)
         notes = {
             "accept": "✓ draft accepted",
             "edit": "✎ edited draft sent",
             "reject": f"✗ draft rejected: {detail}",
         }
-        self.query_one(Conversation).add_note(notes.get(decision.kind, decision.kind))
+        conversation = self.query_one(Conversation)
+        conversation.add_note(notes.get(decision.kind, decision.kind))
+        # What was sent is the advisor's turn: the graph adds it to the transcript, which is
+        # what a resumed contact shows, so it appears once either way.
+        sent = decision.text if decision.kind == "edit" else None
+        if decision.kind == "accept" and answered is not None:
+            sent = answered.draft.text
+        if sent:
+            self.turns_seen += 1
+            self._advisor_took_over()
+            conversation.add_turn("advisor", sent)
 
     @on(TurnRecorded)
     def _recorded(self, event: TurnRecorded) -> None:

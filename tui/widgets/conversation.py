@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Label, Static
 
 ROLE_LABELS = {"customer": "Customer", "advisor": "Advisor", "bot": "Bot"}
@@ -56,6 +57,14 @@ class Conversation(VerticalScroll, can_focus=False):
         self.scroll_end(animate=False)
 
 
+class TurnInput(Input):
+    """The input line. Each keystroke changes an input's virtual size (its text width), which
+    Textual answers with a layout of the whole screen: 10-20 ms of the UI thread per key while
+    the agent runs. The line has a fixed size, so a repaint is all a keystroke needs."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=True)
+
+
 class TurnEntry(Horizontal):
     """Who is speaking, and what they said; enter sends it."""
 
@@ -71,7 +80,7 @@ class TurnEntry(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="role-label")
-        yield Input(id="turn-input", select_on_focus=False)
+        yield TurnInput(id="turn-input", select_on_focus=False)
 
     @property
     def input(self) -> Input:

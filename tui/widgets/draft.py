@@ -18,6 +18,7 @@ from textual.widgets import Static, TextArea
 
 from copilot.session import Suggestion
 from copilot.state import Draft
+from tui.widgets.text import replace_text
 
 CITATION_STYLES = ("$text-primary", "$text-success", "$text-accent", "$text-secondary")
 """Card n is drawn in CITATION_STYLES[(n - 1) % 4], here and in the cards panel."""
@@ -27,6 +28,8 @@ FILL_IN_STYLE = "bold reverse $text-warning"
 _CITATION = re.compile(r"\[(\d+)\]")
 _FILL_IN = re.compile(r"\[[^\]\d][^\]]*\?\]")
 """A slot the template could not fill from the conversation, such as [days?]."""
+STREAM_REDRAW_S = 1 / 30
+"""How often the streaming draft is redrawn, at most."""
 DECISION_MARKS = {
     "accept": "✓ accepted",
     "edit": "✓ edited and sent",
@@ -109,7 +112,7 @@ class DraftPanel(Vertical):
         return self.has_class("-editing")
 
     def _view(self, content: Content) -> None:
-        self.query_one("#draft-view", Static).update(content)
+        replace_text(self.query_one("#draft-view", Static), content)
 
     def begin(self, what: str) -> None:
         """A call that will bring a new draft has started."""
@@ -118,17 +121,17 @@ class DraftPanel(Vertical):
         self.border_subtitle = what
 
     def stream(self, piece: str) -> None:
-        """Tokens arrive in bursts; the view is redrawn at most 20 times a second so that
-        keystrokes are never queued behind a re-layout per token."""
+        """Tokens arrive in bursts; the view is redrawn at most 30 times a second so that
+        keystrokes are never queued behind a redraw per token."""
         self._streamed += piece
         if not self._flush_due:
             self._flush_due = True
-            self.set_timer(0.05, self._flush)
+            self.set_timer(STREAM_REDRAW_S, self._flush)
 
     def _flush(self) -> None:
         self._flush_due = False
         if self._streaming:
-            self._view(Content(self._streamed))
+            self._view(Content(self._streamed))  # a new layout only when it takes a new line
 
     def show(self, suggestion: Suggestion) -> bool:
         """Display a suggestion; True when the advisor's edit of an earlier draft was kept."""
@@ -141,9 +144,12 @@ class DraftPanel(Vertical):
         self.border_title = "Briefing" if draft.mode == "briefing" else "Draft reply"
         self.border_subtitle = ""
         self._view(draft_content(draft))
-        self.query_one("#draft-checks", Static).update(checks_content(draft))
-        if not kept:
+        replace_text(self.query_one("#draft-checks", Static), checks_content(draft))
+        if not kept and self.editing:
             self.editor.load_text(draft.text)
+        elif not kept and self.editor.text:
+            # the editor is hidden: `start_edit` fills it, so no rewrap and layout happen here
+            self.editor.load_text("")
         return kept
 
     def reset(self) -> None:
@@ -180,6 +186,7 @@ class DraftPanel(Vertical):
         self.decided = kind
         self.add_class("-decided")
         self.border_subtitle = DECISION_MARKS.get(kind, kind) + (f": {detail}" if detail else "")
-        self.editor.load_text("")
+        if self.editor.text:
+            self.editor.load_text("")
         if self.editing:
             self.stop_edit()

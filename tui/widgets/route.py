@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from copilot.routing import CATEGORIES, FLAGS, Category, Route
+from tui.widgets.text import replace_text
 
 CATEGORY_KEYS: dict[Category, str] = {c: str(i) for i, c in enumerate(CATEGORIES, start=1)}
 """The digit that selects each category in the correction dialog, in catalogue order."""
@@ -46,6 +47,6 @@ class RoutePanel(Static):
 
     def show(self, route: Route | None, injection: list[dict[str, str]] | None = None) -> None:
         if route is None:
-            self.update(Content.styled("No turn yet", "$text-muted"))
+            replace_text(self, Content.styled("No turn yet", "$text-muted"))
         else:
-            self.update(route_content(route, injection or []))
+            replace_text(self, route_content(route, injection or []))

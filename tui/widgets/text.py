@@ -1,0 +1,20 @@
+"""Text that changes in place. A Static's update lays out the whole screen by default, 10-30 ms
+of the UI thread; when the new text needs as many lines as the old one, a repaint of the widget
+is all it takes, and keystrokes are not kept waiting while a suggestion arrives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+def replace_text(static: Static, content: Content) -> None:
+    """Show `content` in `static`, laying out the screen only when its height changes."""
+    width = static.content_region.width
+    styles: Any = static.styles  # read as a RulesMap, as Textual's own layout does
+    same_height = bool(width) and (
+        content.get_height(styles, width) == static.visual.get_height(styles, width)
+    )
+    static.update(content, layout=not same_height)
