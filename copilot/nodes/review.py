@@ -2,7 +2,7 @@
 
 The payload is the whole suggestion; the resume value is a `Decision`. Regenerate goes back to
 the draft node with the instruction; every other decision is recorded with the final text, and
-an accepted or edited reply joins the transcript as the advisor's turn (it reached the customer).
+an accepted or edited reply (not a briefing) joins the transcript as the advisor's turn.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def review(state: State) -> dict[str, Any]:
     else:
         mapping = state.redaction
     recorded = decision.model_copy(update={"text": final}).model_dump()
-    sent = decision.kind in ("accept", "edit") and bool(final)
+    # a briefing prepares the advisor and is never sent: only a reply becomes their turn
+    is_reply = (state.draft or {}).get("mode") == "reply"
+    sent = decision.kind in ("accept", "edit") and bool(final) and is_reply
     return {
         # what the advisor sent is part of the conversation the next turns are read against
         "transcript": [{"role": "advisor", "text": final}] if sent else [],

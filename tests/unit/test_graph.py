@@ -61,6 +61,8 @@ def test_fraud_turn_is_human_led_with_a_briefing(retriever) -> None:
     assert suggestion.route.category == Category.SENSITIVE_DATA and suggestion.route.human_led
     assert suggestion.draft.mode == "briefing"
     assert [a.id for a in suggestion.actions][0] == "escalate_fraud_team"
+    s.decide(Decision(kind="accept"))  # the advisor used the briefing: nothing was sent
+    assert [t["role"] for t in s.transcript()] == ["customer"]
 
 
 def test_edit_reject_regenerate_and_correction(retriever) -> None:

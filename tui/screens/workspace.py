@@ -326,8 +326,10 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         conversation.add_note(notes.get(decision.kind, decision.kind))
         # What was sent is the advisor's turn: the graph adds it to the transcript, which is
         # what a resumed contact shows, so it appears once either way.
-        sent = decision.text if decision.kind == "edit" else None
-        if decision.kind == "accept" and answered is not None:
+        # a briefing prepares the advisor and is never sent, as in the graph's review node
+        reply = answered is None or answered.draft.mode == "reply"
+        sent = decision.text if decision.kind == "edit" and reply else None
+        if decision.kind == "accept" and answered is not None and reply:
             sent = answered.draft.text
         if sent:
             self.turns_seen += 1
