@@ -25,6 +25,15 @@ _COURTESY = re.compile(
 )
 
 
+_UNFILLED_SLOT = re.compile(r"\[([a-z_]+)\?\]")
+
+
+def unfilled_slots(text: str) -> list[str]:
+    """Template slots the offline engine could not fill ("[days?]"): the advisor must fill
+    them before the reply can be sent."""
+    return _UNFILLED_SLOT.findall(text or "")
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 

@@ -80,6 +80,27 @@ async def test_edit_in_place_then_accept_records_the_edit(workspace, session_fac
 
 
 @pytest.mark.asyncio
+async def test_a_reply_with_an_open_slot_is_not_sent(workspace, session_factory) -> None:
+    app = workspace()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await say(pilot, "why this late fee?")
+        await pilot.press("escape", "e")
+        draft = app.screen.query_one(DraftPanel)
+        draft.editor.text = "Your refund arrives within [days?] days [1]."
+        await pilot.press("escape", "a")
+        await settle(pilot)
+        assert not draft.decided  # refused with a notification naming the slot
+        assert any("[days?]" in str(n.message) for n in app._notifications)
+        draft.editor.text = "Your refund arrives within 5 days [1]."
+        await pilot.press("a")
+        await settle(pilot)
+        assert draft.decided == "edit"
+    (record,) = session_factory("contact-1").records()
+    assert record["decision"]["text"] == "Your refund arrives within 5 days [1]."
+
+
+@pytest.mark.asyncio
 async def test_ctrl_s_sends_the_edit_from_the_editor(workspace, session_factory) -> None:
     app = workspace()
     async with app.run_test(size=SIZE) as pilot:

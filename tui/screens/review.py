@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from copilot.grounding import unfilled_slots
 from copilot.routing import CATEGORIES, Category
 from copilot.state import Decision, Summary
 from tui.contact import Op, describe_error
@@ -48,6 +49,18 @@ class ReviewActions:
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def post_message(self, message: Any) -> bool: ...
 
+    def _slots_filled(self) -> bool:
+        """A reply with a template slot left open ("[days?]") cannot go to the customer."""
+        suggestion = self.draft.suggestion
+        if suggestion is None or suggestion.draft.mode != "reply":
+            return True
+        text = self.draft.edited_text() or suggestion.draft.text
+        missing = unfilled_slots(text)
+        if missing:
+            slots = ", ".join(f"[{slot}?]" for slot in missing)
+            self.notify(f"Fill {slots} before sending: press e to edit.", severity="warning")
+        return not missing
+
     def _can_decide(self) -> bool:
         if self.draft.suggestion is None:
             self.notify("No draft yet: enter what the customer says first.", severity="warning")
@@ -70,7 +83,7 @@ class ReviewActions:
             self.draft.border_subtitle = "recording…"
 
     def action_accept(self) -> None:
-        if self._can_decide():
+        if self._can_decide() and self._slots_filled():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 
@@ -79,7 +92,7 @@ class ReviewActions:
             self.draft.start_edit()
 
     def action_send_edit(self) -> None:
-        if self._can_decide():
+        if self._can_decide() and self._slots_filled():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 
