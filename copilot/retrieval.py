@@ -5,7 +5,9 @@ policy version — by default only current versions (not superseded, already in 
 returned; asked for superseded ones, each hit says so. A hit keeps its language, so a reply can
 say that its source is written in another language than the customer's.
 
-Fusion is a weighted reciprocal-rank fusion; `abstain` says when nothing relevant was found.
+Fusion adds standardised scores; `abstain` says when nothing relevant was found. Articles the
+knowledge base holds in two languages teach it a small bilingual lexicon, through which a query
+also searches the passages written in the other language.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from knowledge_base.lexical import tokenize_query
+from knowledge_base.language import detect_language
+from knowledge_base.lexical import derive_lexicon, tokenize, tokenize_query
 from knowledge_base.store import KnowledgeBase
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -112,6 +115,10 @@ class FusionWeights:
     """Standardise dense scores within each language (removes the same-language bias)."""
     lexical_per_language: bool = True
     """The same for BM25 scores."""
+    translated: float = 1.0
+    """BM25 of the query's words translated through the KB's own bilingual lexicon, added on
+    passages in another language than the query's (chosen by doc-grouped cross-validation on
+    the sample KB: cross-lingual hit@5 0.775 -> 0.888)."""
     same_lang_boost: float = 0.0
     """Added (in standard deviations) to hits in the preferred language."""
     abstain_below: float = 0.7
@@ -155,6 +162,53 @@ class Retriever:
         # The abstention band is calibrated for e5's cosines; other embedders never abstain
         # until calibrated (a wrong 'no policy found' is as bad as a wrong answer).
         self._calibrated = kb.embedder.name.startswith("e5")
+        self._lexicons = self._learn_lexicons() if self.weights.translated else {}
+
+    def _learn_lexicons(self) -> dict[tuple[str, str], dict[str, str]]:
+        """Word translations for each language pair, from the KB's translated articles.
+
+        Current articles sharing a topic and an audience in two languages are translations of
+        each other; each passage is paired with its nearest passage (by vector) in the other
+        version, and `derive_lexicon` counts which words travel together across those pairs.
+        """
+        docs = self.kb.manifest.get("docs") or {}
+        if not docs or self._vectors.shape[0] != len(self._ids):
+            return {}
+        doc_of = np.array([c["doc_id"] for c in self.kb.lexical.catalog], dtype=object)
+        current = ~self._superseded
+        groups: dict[tuple[str, str], dict[str, np.ndarray]] = {}
+        for doc_id, record in docs.items():
+            rows = np.flatnonzero((doc_of == doc_id) & current)
+            if record.get("topic") and rows.size:
+                key = (str(record["topic"]), str(record.get("audience", "")))
+                groups.setdefault(key, {})[str(record.get("lang", ""))] = rows
+        aligned: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for versions in groups.values():
+            for src, tgt in ((a, b) for a in versions for b in versions if a < b):
+                a_rows, b_rows = versions[src], versions[tgt]
+                sim = self._vectors[a_rows] @ self._vectors[b_rows].T
+                pairs = [(int(a_rows[i]), int(b_rows[j])) for i, j in enumerate(sim.argmax(1))]
+                pairs += [(int(a_rows[i]), int(b_rows[j])) for j, i in enumerate(sim.argmax(0))]
+                aligned.setdefault((src, tgt), []).extend(pairs)
+                aligned.setdefault((tgt, src), []).extend((b, a) for a, b in pairs)
+        lexicons = {
+            langs: derive_lexicon(self.kb.lexical, pairs) for langs, pairs in aligned.items()
+        }
+        return {langs: lexicon for langs, lexicon in lexicons.items() if lexicon}
+
+    def _translated_scores(self, full: str, mask: np.ndarray, lang: str) -> np.ndarray:
+        """Standardised BM25 of the query translated into each other language of the KB, on
+        that language's passages only (zero elsewhere)."""
+        out = np.zeros(len(self._ids), dtype=np.float32)
+        for (src, tgt), lexicon in self._lexicons.items():
+            if src != lang:
+                continue
+            words = [lexicon[t] for t in tokenize(full, src) if t in lexicon]
+            if words:
+                scores = self.kb.lexical.token_scores(words)
+                z = self._standardise(scores, mask, self.weights.lexical_per_language)
+                out += np.where(self._lang == tgt, z, 0.0).astype(np.float32)
+        return out
 
     def _mask(self, filters: SearchFilters) -> np.ndarray:
         mask = np.ones(len(self._ids), dtype=bool)
@@ -246,6 +300,9 @@ class Retriever:
                 mask = mask & (bm25 > 0)
             else:
                 fused += w.lexical * self._standardise(bm25, mask, w.lexical_per_language)
+                if self._lexicons:
+                    lang = detect_language(query, prefer_lang or "en")
+                    fused += w.translated * self._translated_scores(full, mask, lang)
             timings["lexical_ms"] = (time.perf_counter() - t0) * 1000
         if prefer_lang and w.same_lang_boost and mode == "hybrid":
             fused = fused + w.same_lang_boost * (self._lang == prefer_lang)

@@ -27,8 +27,7 @@ _STOP = frozenset(
     "au aux avec ce ces cette c d dans de des du elle elles en est et etre eu il ils j je l la "
     "le les leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ont ou par pas pour "
     "qu que qui s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y a "
-    "ai as avez avons etes suis sommes peut peux puis comment pourquoi quand quel quelle"
-    .split()
+    "ai as avez avons etes suis sommes peut peux puis comment pourquoi quand quel quelle".split()
 )
 _STEMMERS = {"en": "english", "fr": "french"}
 
@@ -108,10 +107,26 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros when no query word is indexed)."""
-        tokens = [t for t in tokenize_query(query) if t in self._vocab]
-        if not tokens or not self.ids:
+        return self.token_scores(tokenize_query(query))
+
+    def token_scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk for tokens already folded and stemmed."""
+        known = [t for t in dict.fromkeys(tokens) if t in self._vocab]
+        if not known or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self.model.get_scores(tokens), dtype=np.float32)
+        return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+    def chunk_terms(self) -> list[np.ndarray]:
+        """The token ids of each chunk, read back from the BM25 matrix (tokens by column)."""
+        matrix = getattr(self.model, "scores", None)
+        if not self.ids or not matrix or "indptr" not in matrix:
+            return [np.zeros(0, dtype=np.int64) for _ in self.ids]
+        indptr = np.asarray(matrix["indptr"])
+        rows = np.asarray(matrix["indices"])
+        tokens = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        order = np.argsort(rows, kind="stable")
+        bounds = np.searchsorted(rows[order], np.arange(len(self.ids) + 1))
+        return [tokens[order[bounds[i] : bounds[i + 1]]] for i in range(len(self.ids))]
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """Top-k (chunk id, score) pairs with a positive score."""
@@ -136,3 +151,53 @@ class LexicalIndex:
         catalog = json.loads((directory / "catalog.json").read_text())
         model = bm25s.BM25.load(str(directory), show_progress=False) if ids else bm25s.BM25()
         return cls(ids, model, catalog)
+
+
+MAX_ALIGNED_UNITS = 20_000
+"""Aligned passage pairs read to learn a lexicon: bounds its memory on a very large KB."""
+
+
+def derive_lexicon(
+    index: LexicalIndex, aligned: list[tuple[int, int]], min_units: int = 2, min_dice: float = 0.3
+) -> dict[str, str]:
+    """Word translations learnt from aligned passages: (source row, target row) pairs of chunks
+    that say the same thing in two languages (the knowledge base's own translated articles).
+
+    Each source stem maps to the target stem it co-occurs with most (Dice coefficient over the
+    aligned pairs, at least `min_units` pairs together); stems spelt alike in both languages
+    are left out, since BM25 already matches them.
+    """
+    if not aligned:
+        return {}
+    aligned = aligned[:: max(1, len(aligned) // MAX_ALIGNED_UNITS)]
+    terms = index.chunk_terms()
+    vocab = {i: t for t, i in index._vocab.items()}
+
+    def presence(rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.bincount(np.concatenate([terms[r] for r in rows]), minlength=len(vocab))
+        # Ordered by spelling, so ties resolve the same way whatever order chunks were indexed in.
+        kept = np.array(sorted(np.flatnonzero(counts >= min_units), key=lambda t: vocab[int(t)]))
+        column = {int(t): j for j, t in enumerate(kept)}
+        matrix = np.zeros((len(rows), len(kept)), dtype=np.float32)
+        for u, r in enumerate(rows):
+            cols = [column[int(t)] for t in terms[r] if int(t) in column]
+            matrix[u, cols] = 1.0
+        return matrix, kept
+
+    source, source_ids = presence([s for s, _ in aligned])
+    target, target_ids = presence([t for _, t in aligned])
+    if not source_ids.size or not target_ids.size:
+        return {}
+    target_count = target.sum(axis=0)
+    lexicon: dict[str, str] = {}
+    for start in range(0, source_ids.size, 1024):
+        block = source[:, start : start + 1024]
+        together = block.T @ target
+        dice = 2 * together / (block.sum(axis=0)[:, None] + target_count[None, :])
+        dice[together < min_units] = 0.0
+        best = dice.argmax(axis=1)
+        for j, b in enumerate(best):
+            word, translation = vocab[int(source_ids[start + j])], vocab[int(target_ids[b])]
+            if dice[j, b] >= min_dice and word != translation:
+                lexicon[word] = translation
+    return lexicon
