@@ -102,7 +102,7 @@ class CopilotApp(App[None]):
             )
             self.install_screen(screen, name)
             self._forget_old_contacts(keep=name)
-        screen = self.get_screen(name)
+        screen = self.get_screen(name, WorkspaceScreen)
         if self.workspace is screen:
             return
         if self.workspace is None:
@@ -110,7 +110,7 @@ class CopilotApp(App[None]):
         else:
             self.workers.cancel_group(self, "replay")  # a replay belongs to its first contact
             self.switch_screen(screen)
-        self.workspace = screen  # type: ignore[assignment]
+        self.workspace = screen
         self._recent = [n for n in self._recent if n != name] + [name]
 
     def _forget_old_contacts(self, keep: str) -> None:

@@ -34,8 +34,12 @@ class ReviewActions:
     if TYPE_CHECKING:
         app: CopilotApp
         contact: Contact
-        draft: DraftPanel
-        status: StatusBar
+
+        @property
+        def draft(self) -> DraftPanel: ...
+        @property
+        def status(self) -> StatusBar: ...
+
         latest_suggestion: int
         shown: int
         deciding: bool
@@ -104,7 +108,7 @@ class ReviewActions:
                     "wrong policy · wrong tone · not relevant",
                     required=True,
                 ),
-                lambda reason: reason and self._decide(Decision(kind="reject", reason=reason)),
+                self._rejected,
             )
 
     def action_regenerate(self) -> None:
@@ -115,11 +119,16 @@ class ReviewActions:
                     "shorter · more empathetic · in English",
                     required=False,
                 ),
-                lambda text: (
-                    text is not None
-                    and self._decide(Decision(kind="regenerate", instruction=text or None))
-                ),
+                self._regenerate_with,
             )
+
+    def _rejected(self, reason: str | None) -> None:
+        if reason:
+            self._decide(Decision(kind="reject", reason=reason))
+
+    def _regenerate_with(self, text: str | None) -> None:
+        if text is not None:  # escape cancels; an empty instruction regenerates as is
+            self._decide(Decision(kind="regenerate", instruction=text or None))
 
     def action_category(self) -> None:
         suggestion = self.draft.suggestion
