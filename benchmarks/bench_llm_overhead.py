@@ -23,8 +23,8 @@ Full turn: what an advisor waits for, `CopilotSession.customer_turn(...)`, on th
 the real retriever and e5 embeddings (the set-up of `bench_agent.py`). The turns are the customer
 turns of the sample transcripts, and contacts of three consecutive sample questions (plus one of
 two unanswerable ones) per language, replayed for several rounds; each suggestion is accepted
-before the next turn. The e5 query caches are emptied before every turn, since a real turn is new
-text. The same turns run through the offline engine for comparison. Each graph step is timed by
+before the next turn. The e5 query caches are emptied at the start of every contact: its turns are
+new text, while its earlier turns stay cached, as they do live. The same turns run through the offline engine for comparison. Each graph step is timed by
 wrapping its node function; "outside the nodes" is LangGraph's own work, the checkpoints and the
 session (which reads the state back three times per turn).
 """
@@ -280,12 +280,13 @@ def replay(
     samples: list[dict[str, float]] = []
     for contact in contacts:
         session = CopilotSession(engine, retriever, TimedSaver(clock))
+        # a contact's turns are new text; its earlier turns stay cached, as they do live
+        clear_caches()
+        retriever._query_cache.clear()  # the retriever keeps its own
         for turn in contact["turns"]:
             if turn["role"] != "customer":
                 session.add_turn(turn["role"], turn["text"])
                 continue
-            clear_caches()
-            retriever._query_cache.clear()  # the retriever keeps its own
             if model is not None:
                 model.guess = route_guess(contact["lang"], turn.get("intent"))
                 model.busy_s = 0.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -106,7 +107,12 @@ class FusionWeights:
     (benchmarks/tune_fusion.py) and checked on the sample KB."""
 
     dense_full: float = 1.0
-    """Dense similarity of the turn with its context words."""
+    """Dense similarity of the turn with its context (see `context_share`)."""
+    context_share: float = 0.5
+    """With earlier turns' texts given, the context query is the turn's vector plus this share
+    of their mean vector, re-normalised: vectors already computed, so no second embedding per
+    turn. On OR-ShARC dev (scenario as the earlier text) 0.5 gave hit@5 0.944 / MRR 0.841
+    against 0.939 / 0.841 for embedding "turn + context" (1.0: 0.941 / 0.842)."""
     dense_turn: float = 1.0
     """Dense similarity of the latest turn alone: it says what is asked now."""
     lexical: float = 0.5
@@ -243,6 +249,14 @@ class Retriever:
                 out = np.where(lang_mask, _standardise(scores, group), out)
         return out
 
+    def _with_context(self, turn_vec: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        context = np.mean([self.embed_query(t) for t in texts], axis=0)
+        norm = float(np.linalg.norm(context))
+        if not norm:
+            return turn_vec
+        vector = turn_vec + self.weights.context_share * context / norm
+        return (vector / float(np.linalg.norm(vector))).astype(np.float32)
+
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
         if cached is not None:
@@ -264,9 +278,12 @@ class Retriever:
         filters: SearchFilters | None = None,
         prefer_lang: str | None = None,
         context: str | None = None,
+        context_texts: Sequence[str] | None = None,
     ) -> RetrievalResult:
         """Rank chunks for the latest turn `query`, helped by `context` words from earlier turns.
 
+        `context_texts` (the earlier turns themselves) make the dense context query from their
+        vectors, cached when they were the newest turn, instead of embedding "query + context".
         `prefer_lang` lifts same-language hits slightly (a preference, not a filter).
         """
         filters = filters or SearchFilters()
@@ -281,11 +298,14 @@ class Retriever:
         if mode in ("dense", "hybrid") and len(self._ids):
             t0 = time.perf_counter()
             turn_vec = self.embed_query(query)
-            full_vec = self.embed_query(full) if full != query else turn_vec
+            if context_texts:
+                full_vec = self._with_context(turn_vec, context_texts)
+            else:
+                full_vec = self.embed_query(full) if full != query else turn_vec
             timings["embed_ms"] = (time.perf_counter() - t0) * 1000
             t0 = time.perf_counter()
             dense_full = self._vectors @ full_vec
-            dense_turn = self._vectors @ turn_vec if full != query else dense_full
+            dense_turn = self._vectors @ turn_vec if full_vec is not turn_vec else dense_full
             if mode == "dense":
                 fused = dense_full + dense_turn
             else:

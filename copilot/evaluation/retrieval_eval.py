@@ -90,8 +90,13 @@ def run_queries(
         # Rows that separate the question from its scenario (OR-ShARC) are searched the way a
         # conversation is: the question as the turn, the scenario as context words.
         if row.get("question") and row.get("scenario"):
-            result = retriever.search(str(row["question"]), k=k * 3, mode=mode,
-                                      context=str(row["scenario"]))
+            result = retriever.search(
+                str(row["question"]),
+                k=k * 3,
+                mode=mode,
+                context=str(row["scenario"]),
+                context_texts=[str(row["scenario"])],
+            )
         else:
             result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
         ranked = unique_in_order([hit.doc_id for hit in result.hits])[:k]

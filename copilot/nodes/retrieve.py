@@ -1,7 +1,8 @@
 """Retrieve: the knowledge cards for the newest customer turn.
 
-The query is the redacted turn; earlier customer turns contribute only context words (their
-nouns and numbers, not their whole text), which the retriever weighs below the turn itself.
+The query is the redacted turn. Earlier customer turns contribute context words (their nouns and
+numbers, not their whole text) to the lexical query, and their already-computed vectors to the
+dense context query; the retriever weighs both below the turn itself.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ CONTEXT_TURNS = 2
 CONTEXT_WORDS = 8
 
 
+def earlier_turns(transcript: list[dict[str, Any]]) -> list[str]:
+    """The customer turns just before the newest one (at most CONTEXT_TURNS), oldest first."""
+    return [t["text"] for t in transcript if t["role"] == "customer"][-CONTEXT_TURNS - 1 : -1]
+
+
 def context_words(transcript: list[dict[str, Any]], turn: str) -> str:
     """A few distinctive words from the previous customer turns that the new turn lacks."""
     have = set(tokenize_query(turn))
-    earlier = [t["text"] for t in transcript if t["role"] == "customer"][-CONTEXT_TURNS - 1 : -1]
+    earlier = earlier_turns(transcript)
     words: list[str] = []
     for text in reversed(earlier):
         for word in text.split():
@@ -44,6 +50,8 @@ def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         filters=SearchFilters(audience=context_of(runtime).audience),
         prefer_lang=route.get("language"),
         context=context_words(state.transcript, state.redacted_turn) or None,
+        # their vectors were computed when they were the newest turn: no new embedding
+        context_texts=earlier_turns(state.transcript) or None,
     )
     cards = [
         Card(
