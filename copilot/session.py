@@ -116,11 +116,15 @@ class CopilotSession:
         snapshot = self.graph.get_state(self._config)
         for task in snapshot.tasks:
             for pending in task.interrupts:
-                return self._suggestion(pending.value)
+                return self._suggestion(pending.value, snapshot.values or {})
         return None
 
-    def _suggestion(self, payload: dict[str, Any]) -> Suggestion:
-        mapping = self._values().get("redaction", {})
+    def _waiting(self) -> bool:
+        """Whether a draft waits for a decision (cheaper than building it)."""
+        return any(task.interrupts for task in self.graph.get_state(self._config).tasks)
+
+    def _suggestion(self, payload: dict[str, Any], values: dict[str, Any]) -> Suggestion:
+        mapping = values.get("redaction", {})
         restore = Redactor(mapping=mapping).restore
         draft = Draft.model_validate(payload["draft"])
         draft = draft.model_copy(
@@ -145,7 +149,7 @@ class CopilotSession:
 
     def _close_pending(self) -> None:
         """A new turn while a draft waits: the advisor moved on, so it is recorded as rejected."""
-        if self.pending() is not None:
+        if self._waiting():
             decision = Decision(kind="reject", reason=SUPERSEDED)
             self._record_decision(decision)
             self.graph.invoke(Command(resume=decision), self._config, context=self._context(None))

@@ -160,14 +160,15 @@ def raw_values_in(sent: str) -> list[str]:
 def test_traces_reach_langsmith_without_a_raw_value(spy: SpyLangSmith, retriever) -> None:
     session = drive_contact(retriever)
     tracing.private_client().flush(timeout=10)
+    if ls_run_trees._CLIENT is not None:  # langsmith can build its default client lazily (a
+        ls_run_trees._CLIENT.flush(timeout=10)  # race, seen 1 run in 4): what it sent counts too
     sent = spy.everything()
     assert any(p.startswith("/runs") for p in spy.paths)  # the runs were uploaded...
     assert '"redact"' in sent and '"review"' in sent  # ... node by node
     assert "<CARD_1>" in sent and "<IBAN_1>" in sent and "<EMAIL_1>" in sent
     assert raw_values_in(sent) == []
     assert '"redaction"' not in sent
-    # LangChain's own tracer (from the environment) was never built: it takes the default client.
-    assert ls_run_trees._CLIENT is None
+    # LangChain's own tracer (from the environment) is not attached: only the scrubbing one
     handlers = CallbackManager.configure(inheritable_callbacks=session._config["callbacks"])
     tracers = [h for h in handlers.handlers if isinstance(h, LangChainTracer)]
     assert len(tracers) == 1 and tracers[0].client is tracing.private_client()
