@@ -104,7 +104,7 @@ class RetrievalResult:
 @dataclass
 class FusionWeights:
     """Tunable knobs of the hybrid ranking, chosen on OR-ShARC dev with cross-validation
-    (benchmarks/tune_fusion.py) and checked on the sample KB."""
+    (benchmarks/tune_retrieval.py) and checked on the sample KB."""
 
     dense_full: float = 1.0
     """Dense similarity of the turn with its context (see `context_share`)."""
