@@ -20,6 +20,9 @@ from textual.widgets import DataTable, Footer, Label
 
 from tui.contact import describe_error
 from tui.history import ContactRow, list_contacts
+from tui.widgets.review_table import fill_table
+
+COLUMNS = ("Contact", "Last activity", "Turns", "Status", "Opening")
 
 TimeFormat = Callable[[str], str]
 
@@ -68,7 +71,7 @@ class SessionsScreen(Screen[str | None]):
         table: DataTable[str] = DataTable(
             id="sessions-table", cursor_type="row", zebra_stripes=True
         )
-        table.add_columns("Contact", "Last activity", "Turns", "Status", "Opening")
+        table.add_columns(*COLUMNS)
         yield table
         yield Label("Loading…", id="sessions-hint")
         yield Footer()
@@ -89,18 +92,22 @@ class SessionsScreen(Screen[str | None]):
     @on(ContactsLoaded)
     def _show(self, event: ContactsLoaded) -> None:
         self.rows = event.rows
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in event.rows:
-            mark = " ●" if row.thread_id == self.current else ""
-            table.add_row(
-                row.thread_id + mark,
-                self.time_format(row.updated_at),
-                str(row.turns),
-                row.status,
-                row.opening[:48] or "—",
-                key=row.thread_id,
-            )
+        # widths measured from the cells: auto widths would paint truncated until a repaint
+        fill_table(
+            self.query_one(DataTable),
+            COLUMNS,
+            [
+                (
+                    row.thread_id + (" ●" if row.thread_id == self.current else ""),
+                    self.time_format(row.updated_at),
+                    str(row.turns),
+                    row.status,
+                    row.opening[:48] or "—",
+                )
+                for row in event.rows
+            ],
+            keys=[row.thread_id for row in event.rows],
+        )
         hint = f"{len(event.rows)} contact{'s' * (len(event.rows) != 1)}"
         self.query_one("#sessions-hint", Label).update(
             f"{hint} · enter: resume · n: new contact · escape: back to the workspace"
@@ -112,6 +119,10 @@ class SessionsScreen(Screen[str | None]):
         self.notify(event.error, title="Sessions", severity="error", timeout=10)
 
     def action_resume(self) -> None:
+        # queued behind the arrow keys the table has not handled yet (a fast Down Down Enter)
+        self.query_one(DataTable).call_later(self._resume_current)
+
+    def _resume_current(self) -> None:
         table = self.query_one(DataTable)
         if self.rows and 0 <= table.cursor_row < len(self.rows):
             self.dismiss(self.rows[table.cursor_row].thread_id)
