@@ -101,7 +101,10 @@ def main() -> None:
 
     def ours(row: dict[str, Any]) -> list[str]:
         if row.get("question") and row.get("scenario"):
-            result = retriever.search(row["question"], k=30, context=row["scenario"])
+            # as the harness does (copilot/evaluation/retrieval_eval.py: run_queries)
+            result = retriever.search(
+                row["question"], k=30, context=row["scenario"], context_texts=[row["scenario"]]
+            )
         else:
             result = retriever.search(str(row["query"]), k=30)
         return unique_in_order([h.doc_id for h in result.hits])[:10]
