@@ -18,7 +18,7 @@ from copilot.cli.evaluate import eval_group
 from copilot.config import Settings
 from copilot.store import QueueFilter, Store, describe_database, open_store
 from copilot.store.feedback import feedback_cases
-from copilot.store.report import HEAVY_EDIT_WORDS, build_report
+from copilot.store.report import HEAVY_EDIT_WORDS, build_report, rate_cells
 from knowledge_base.errors import KnowledgeBaseError
 
 
@@ -79,14 +79,6 @@ def report_cmd(
     stdout.print(_report_table(report))
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _ms(value: object) -> str:
-    return "–" if value is None else f"{float(value):.0f}"  # type: ignore[arg-type]
-
-
 def _report_table(report: dict[str, Any]) -> Table:
     table = Table(
         title=f"suggestions since {report['since'] or 'the start'}",
@@ -102,19 +94,7 @@ def _report_table(report: dict[str, Any]) -> Table:
         if not f:
             table.add_section()
             continue
-        median = f["median_edit_distance"]
-        table.add_row(
-            name,
-            str(f["suggestions"]),
-            str(f["decided"]),
-            _pct(f["acceptance_rate"]),
-            _pct(f["edit_rate"]),
-            _pct(f["rejection_rate"]),
-            _pct(f["regeneration_rate"]),
-            "–" if median is None else f"{median:g}",
-            _ms(f["latency_ms"]["p50"]),
-            _ms(f["latency_ms"]["p95"]),
-        )
+        table.add_row(name, str(f["suggestions"]), str(f["decided"]), *rate_cells(f))
     return table
 
 

@@ -65,6 +65,25 @@ def rates(rows: list[dict[str, Any]], heavy_edit_words: int = HEAVY_EDIT_WORDS) 
     }
 
 
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def rate_cells(figures: dict[str, Any]) -> list[str]:
+    """A slice's figures as table cells: accept, edit, reject, regenerate rates, median edit
+    distance, latency p50 and p95 (ms); "–" where there is nothing to show."""
+    median = figures["median_edit_distance"]
+    latency = figures["latency_ms"]
+    return [
+        percent(figures["acceptance_rate"]),
+        percent(figures["edit_rate"]),
+        percent(figures["rejection_rate"]),
+        percent(figures["regeneration_rate"]),
+        "–" if median is None else f"{median:g}",
+        *("–" if latency[q] is None else f"{latency[q]:.0f}" for q in ("p50", "p95")),
+    ]
+
+
 def edit_distance_histogram(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Sent replies by words changed: 0, 1-2, 3-5, 6-10, 11-20, >20."""
     bins = {"0": 0, "1-2": 0, "3-5": 0, "6-10": 0, "11-20": 0, ">20": 0}

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from copilot.store.report import build_report
+from copilot.store.report import build_report, percent, rate_cells
 from tui.widgets.review_charts import BarRow, Bars
 from tui.widgets.review_suggestion import category_label, flag_label
 from tui.widgets.review_table import fill_table
@@ -43,14 +43,6 @@ PANELS = {
 }
 
 
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
 def ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f} ms"
 
@@ -66,7 +58,7 @@ def share_rows(report: dict[str, Any]) -> list[BarRow]:
     ):
         share = report[key]
         count = round((share or 0) * decided)
-        rows.append(BarRow(label, share or 0, 1, f"{pct(share)} {count}/{decided}", style))
+        rows.append(BarRow(label, share or 0, 1, f"{percent(share)} {count}/{decided}", style))
     return rows
 
 
@@ -215,24 +207,11 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-slice-picker", Static).update(Content.assemble(*picker))
         rows = []
         for name, f in self.report[f"by_{self.slice}"].items():
-            median = f["median_edit_distance"]
             if self.slice == "period":
                 name = self.display_options.day(name)
             elif self.slice == "category":
                 name = category_label(name)
-            rows.append(
-                [
-                    name,
-                    str(f["suggestions"]),
-                    pct(f["acceptance_rate"]),
-                    pct(f["edit_rate"]),
-                    pct(f["rejection_rate"]),
-                    pct(f["regeneration_rate"]),
-                    "–" if median is None else f"{median:g}",
-                    number(f["latency_ms"]["p50"]),
-                    number(f["latency_ms"]["p95"]),
-                ]
-            )
+            rows.append([name, str(f["suggestions"]), *rate_cells(f)])
         fill_table(self.query_one(DataTable), SLICE_COLUMNS, rows, max_width=18)
         self.query_one("#dash-slices").border_title = f"By {SLICES[self.slice]}"
 
