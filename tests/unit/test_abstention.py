@@ -1,0 +1,128 @@
+"""The "no policy found" model: a probability, monotone in its signals, wired into search."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copilot.abstention import (
+    AbstentionSignals,
+    content_words,
+    count_unknown,
+    probability_answerable,
+)
+from copilot.config import Settings
+from copilot.retrieval import FusionWeights, Retriever
+from knowledge_base import SAMPLES_DIR
+from knowledge_base.embeddings import Embedder
+from knowledge_base.indexer import index_paths
+from knowledge_base.store import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [
+        AbstentionSignals(best_bm25=0.0, content_words=0, unknown_words=0),
+        AbstentionSignals(best_bm25=0.0, content_words=6, unknown_words=6),
+        AbstentionSignals(best_bm25=1e6, content_words=1, unknown_words=0),
+        AbstentionSignals(best_bm25=0.0, content_words=1, unknown_words=1),
+    ],
+)
+def test_probability_stays_between_0_and_1(signals: AbstentionSignals) -> None:
+    assert 0.0 <= probability_answerable(signals) <= 1.0
+
+
+@pytest.mark.parametrize("words", [1, 4, 8])
+def test_more_unknown_words_lower_the_probability(words: int) -> None:
+    p = [
+        probability_answerable(AbstentionSignals(3.0, words, unknown))
+        for unknown in range(words + 1)
+    ]
+    assert p == sorted(p, reverse=True) and p[0] > p[-1]
+
+
+@pytest.mark.parametrize("unknown", [0, 1, 3])
+def test_a_better_lexical_match_raises_the_probability(unknown: int) -> None:
+    p = [probability_answerable(AbstentionSignals(bm25, 5, unknown)) for bm25 in range(0, 12)]
+    assert p == sorted(p) and p[0] < p[-1]
+
+
+def test_content_words_leave_out_stop_words_and_amounts() -> None:
+    words = content_words("Je peux payer 2500 € en 3 fois avec ma carte ?")
+    assert len(words) == 3  # payer, fois, carte
+    assert content_words("Is it the 2nd?") == [("2nd",)]
+    assert content_words("Is it in there?") == []
+
+
+def test_a_word_is_known_through_any_of_its_stems() -> None:
+    words = content_words("Bitcoin wallet remboursement")
+    vocabulary = {stem for stems in content_words("remboursement") for stem in stems}
+    assert count_unknown(words, vocabulary) == 2
+    assert count_unknown(words, set()) == 3
+
+
+@dataclass
+class NamedE5:
+    """The hash embedder under e5's name: the model reads only BM25 and the vocabulary, so the
+    e5-only path runs without loading e5."""
+
+    inner: Embedder
+    name: str = "e5:multilingual-e5-small"
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="module")
+def hashed_sample_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The bundled sample KB indexed with the hash embedder (a few seconds, no model)."""
+    data: Path = tmp_path_factory.mktemp("sample-hash")
+    settings = Settings(data_dir=data, embeddings="hash")
+    assert index_paths([SAMPLES_DIR / "articles"], settings, kb="sample").failed == []
+    return KnowledgeBase.open(settings, "sample")
+
+
+@pytest.fixture(scope="module")
+def sample_kb_as_e5(hashed_sample_kb: KnowledgeBase) -> KnowledgeBase:
+    return dataclasses.replace(hashed_sample_kb, embedder=NamedE5(hashed_sample_kb.embedder))
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable"),
+    [
+        ("Do you sell pet insurance for my dog?", False),
+        ("Je suis auto-entrepreneur, vous avez un compte professionnel ?", False),
+        ("how does paying in 3 instalments work, when do you take the 2nd and 3rd payments?", True),
+        ("Le paiement en trois fois, il y a des frais cachés ou des intérêts ?", True),
+    ],
+)
+def test_sample_kb_questions_abstain_only_when_out_of_scope(
+    sample_kb_as_e5: KnowledgeBase, question: str, answerable: bool
+) -> None:
+    result = Retriever(sample_kb_as_e5).search(question, k=5)
+    assert result.abstained is not answerable, result.confidence
+    assert result.hits  # abstaining says so; the passages found are still shown
+
+
+def test_abstention_does_not_change_the_ranking(sample_kb_as_e5: KnowledgeBase) -> None:
+    question = "Do you sell pet insurance for my dog?"
+    never = Retriever(sample_kb_as_e5, FusionWeights(abstain_below=0.0)).search(question, k=10)
+    always = Retriever(sample_kb_as_e5, FusionWeights(abstain_below=1.0)).search(question, k=10)
+    assert [h.chunk_id for h in never.hits] == [h.chunk_id for h in always.hits]
+    assert always.abstained and not never.abstained
+
+
+def test_uncalibrated_embedders_and_lexical_mode_never_abstain(
+    hashed_sample_kb: KnowledgeBase, sample_kb_as_e5: KnowledgeBase
+) -> None:
+    question = "Je suis auto-entrepreneur, vous avez un compte professionnel ?"
+    assert Retriever(sample_kb_as_e5).search(question).confidence < 0.1
+    assert Retriever(hashed_sample_kb).search(question).confidence == 1.0
+    assert Retriever(sample_kb_as_e5).search(question, mode="lexical").confidence == 1.0
