@@ -433,8 +433,9 @@ class Retriever:
         return probability_answerable(signals)
 
     def _chunk_texts(self, ids: list[str]) -> dict[str, str]:
-        """The texts of these chunks. A generation never changes, so a text fetched once from
-        Chroma (a round trip per turn, over the network with a Chroma server) is kept."""
+        """The texts of these chunks from Chroma, for a generation indexed before the sidecar
+        kept them. A generation never changes, so a text fetched once (a round trip per turn,
+        over the network with a Chroma server) is kept."""
         missing = [cid for cid in ids if cid not in self._texts]
         if missing:
             got = self.kb.collection.get(ids=missing, include=["documents"])
@@ -453,7 +454,10 @@ class Retriever:
         if not ranked:
             return []
         ids = [self._ids[row] for row, _ in ranked]
-        texts = self._chunk_texts(ids)
+        if self.kb.texts is not None:  # kept beside the vectors by the indexer
+            texts = {cid: self.kb.texts[row] for (row, _), cid in zip(ranked, ids, strict=True)}
+        else:
+            texts = self._chunk_texts(ids)
         hits = []
         for (row, score), cid in zip(ranked, ids, strict=True):
             meta = self.kb.lexical.catalog[row]

@@ -244,6 +244,7 @@ def index_paths(
         batch = client.get_max_batch_size()
         all_ids: list[str] = []
         lex_texts: list[str] = []
+        chunk_texts: list[str] = []
         lex_metas: list[dict[str, Any]] = []
         vectors: list[Any] = []
 
@@ -265,6 +266,7 @@ def index_paths(
                     )
                 for cid, meta, text in zip(got["ids"], metas, got["documents"], strict=True):
                     all_ids.append(cid)
+                    chunk_texts.append(text)
                     lex_texts.append(lexical_text(meta["title"], meta["section"], text))
                     lex_metas.append(meta)
                 vectors.extend(got["embeddings"])
@@ -288,6 +290,7 @@ def index_paths(
             )
             for (d, c), meta in zip(part, metas, strict=True):
                 all_ids.append(c.id)
+                chunk_texts.append(c.text)
                 lex_texts.append(lexical_text(d.title, meta["section"], c.text))
                 lex_metas.append(meta)
             summary.embedded_chunks += len(part)
@@ -295,7 +298,7 @@ def index_paths(
                 progress(summary.embedded_chunks, len(pending))
 
         lexical = LexicalIndex.build(all_ids, lex_texts, lex_metas)
-        save_sidecar(lexical_dir(settings, new_name), lexical, np.asarray(vectors))
+        save_sidecar(lexical_dir(settings, new_name), lexical, np.asarray(vectors), chunk_texts)
 
         write_manifest(
             client,

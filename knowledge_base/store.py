@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from knowledge_base.chunk_texts import ChunkTexts
 from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.lexical import LexicalIndex
@@ -120,6 +122,8 @@ class KnowledgeBase:
     vectors: np.ndarray
     """Unit-length chunk vectors, rows aligned with `lexical.ids`: exact cosine in memory."""
     embedder: Embedder
+    texts: ChunkTexts | None = None
+    """Chunk texts by row (None for a generation indexed before they were kept: ask Chroma)."""
 
     @classmethod
     def open(
@@ -141,19 +145,24 @@ class KnowledgeBase:
                 f"re-index it with `copilot kb index PATH --kb {kb} --full`"
             ) from exc
         lexical, vectors = load_or_rebuild_sidecar(settings, collection)
-        return cls(kb, manifest, collection, lexical, vectors, ef.embedder)
+        texts = ChunkTexts.load(lexical_dir(settings, collection.name), len(lexical.ids))
+        return cls(kb, manifest, collection, lexical, vectors, ef.embedder, texts)
 
     @property
     def count(self) -> int:
         return int(self.manifest.get("chunks", 0))
 
 
-def save_sidecar(directory: Path, lexical: LexicalIndex, vectors: np.ndarray) -> None:
-    """Write a generation's BM25 index and vector matrix aside, then move them in place."""
+def save_sidecar(
+    directory: Path, lexical: LexicalIndex, vectors: np.ndarray, texts: Sequence[str]
+) -> None:
+    """Write a generation's BM25 index, vector matrix and chunk texts aside, then move them in
+    place."""
     tmp = directory.with_name(directory.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     lexical.save(tmp)
     np.save(tmp / "vectors.npy", unit_rows(vectors))
+    ChunkTexts.save(tmp, texts)
     shutil.rmtree(directory, ignore_errors=True)
     tmp.rename(directory)
 
@@ -185,5 +194,5 @@ def load_or_rebuild_sidecar(
     embeddings = got["embeddings"]
     has_vectors = embeddings is not None and len(embeddings) > 0
     vectors = unit_rows(embeddings) if has_vectors else np.zeros((0, 0), dtype=np.float32)
-    save_sidecar(directory, index, vectors)
+    save_sidecar(directory, index, vectors, got["documents"] or [])
     return index, vectors
