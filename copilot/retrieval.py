@@ -27,6 +27,7 @@ from copilot.abstention import (
     count_unknown,
     probability_answerable,
 )
+from copilot.scoring import AllowedChunks, DocumentSoftMax, standardise
 from knowledge_base.language import detect_language
 from knowledge_base.lexical import derive_lexicon, tokenize
 from knowledge_base.store import KnowledgeBase
@@ -131,58 +132,17 @@ class FusionWeights:
     """BM25 of the query's words translated through the KB's own bilingual lexicon, added on
     passages in another language than the query's (chosen by doc-grouped cross-validation on
     the sample KB: cross-lingual hit@5 0.775 -> 0.888)."""
+    doc_softmax_tau: float = 3.0
+    """Each document's best chunk is lifted to a soft maximum over its three best chunks
+    (`copilot.scoring.DocumentSoftMax`; 0 switches it off). Chosen by doc-grouped
+    cross-validation on the sample KB (hit@5 0.934 -> 0.942, cross-lingual 0.887 -> 0.925,
+    MRR 0.779 -> 0.808, held-out figures); OR-ShARC's one-chunk documents are unchanged."""
     same_lang_boost: float = 0.0
     """Added (in standard deviations) to hits in the preferred language."""
     abstain_below: float = 0.3
     """Confidence under which the result says 'no policy found' (P(no answer) > 0.7): chosen
     for precision, since a wrong 'no policy found' is as bad as a wrong answer (grouped
     cross-validation on the sample KB: precision 0.91, recall 0.29; copilot/abstention.py)."""
-
-
-def _standardise(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """z-scores over the allowed rows, so dense and BM25 scores add on one scale."""
-    allowed = scores[mask]
-    if allowed.size < 2:
-        return np.zeros_like(scores)
-    std = float(allowed.std())
-    return (scores - float(allowed.mean())) / (std if std > 1e-9 else 1.0)
-
-
-@dataclass(frozen=True)
-class _Allowed:
-    """A filter's allowed chunks and how many of each language, for per-language z-scores."""
-
-    mask: np.ndarray
-    weight: np.ndarray
-    """1.0 on allowed rows, 0.0 elsewhere."""
-    counts: np.ndarray
-    """Allowed chunks per language code."""
-
-    @classmethod
-    def build(cls, mask: np.ndarray, codes: np.ndarray) -> _Allowed:
-        weight = mask.astype(np.float64)
-        groups = int(codes.max()) + 1 if codes.size else 0
-        return cls(mask, weight, np.bincount(codes, weights=weight, minlength=groups))
-
-    def standardise(self, scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        """z-scores within each language over the allowed rows, in one pass (moments by
-        bincount): a language with fewer than 5 allowed chunks keeps the global scale, and
-        fewer than 2 allowed chunks in all give zeros, as `_standardise` does."""
-        total = float(self.counts.sum()) if self.counts.size else 0.0
-        if total < 2:
-            return np.zeros_like(scores)
-        x = scores.astype(np.float64)
-        wx = x * self.weight
-        sums = np.bincount(codes, weights=wx, minlength=self.counts.size)
-        squares = np.bincount(codes, weights=wx * x, minlength=self.counts.size)
-        small = self.counts < 5  # too few chunks of a language: keep the global scale
-        counts = np.where(small, total, self.counts)
-        sums = np.where(small, sums.sum(), sums)
-        squares = np.where(small, squares.sum(), squares)
-        mean = sums / counts
-        std = np.sqrt(np.maximum(squares / counts - mean * mean, 0.0))
-        std = np.where(std > 1e-9, std, 1.0)
-        return ((x - mean[codes]) / std[codes]).astype(scores.dtype)
 
 
 class Retriever:
@@ -210,7 +170,12 @@ class Retriever:
         languages = sorted(set(self._lang.tolist()))
         self._lang_code = np.array([languages.index(x) for x in self._lang], dtype=np.int64)
         self._is_lang = {lang: self._lang_code == i for i, lang in enumerate(languages)}
-        self._masks: dict[tuple[SearchFilters, int], _Allowed] = {}
+        self._masks: dict[tuple[SearchFilters, int], AllowedChunks] = {}
+        doc_of = [c["doc_id"] for c in catalog]
+        doc_codes = {doc: i for i, doc in enumerate(dict.fromkeys(doc_of))}
+        self._documents = DocumentSoftMax(
+            np.array([doc_codes[d] for d in doc_of], dtype=np.int64), self.weights.doc_softmax_tau
+        )
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._texts: OrderedDict[str, str] = OrderedDict()
         # "No policy found" was measured on hybrid searches with e5; with other embedders the
@@ -251,7 +216,9 @@ class Retriever:
         }
         return {langs: lexicon for langs, lexicon in lexicons.items() if lexicon}
 
-    def _translated_scores(self, full: str, mask: np.ndarray | _Allowed, lang: str) -> np.ndarray:
+    def _translated_scores(
+        self, full: str, mask: np.ndarray | AllowedChunks, lang: str
+    ) -> np.ndarray:
         """Standardised BM25 of the query translated into each other language of the KB, on
         that language's passages only (zero elsewhere)."""
         out = np.zeros(len(self._ids), dtype=np.float32)
@@ -268,7 +235,7 @@ class Retriever:
     def _mask(self, filters: SearchFilters) -> np.ndarray:
         return self._allowed(filters).mask
 
-    def _allowed(self, filters: SearchFilters) -> _Allowed:
+    def _allowed(self, filters: SearchFilters) -> AllowedChunks:
         """The chunks these filters allow, with per-language counts (kept per filters and day:
         the same filters come back turn after turn)."""
         as_of = int((filters.as_of or date.today()).strftime("%Y%m%d"))
@@ -276,7 +243,9 @@ class Retriever:
         if key not in self._masks:
             if len(self._masks) >= 32:
                 self._masks.clear()
-            self._masks[key] = _Allowed.build(self._build_mask(filters, as_of), self._lang_code)
+            self._masks[key] = AllowedChunks.build(
+                self._build_mask(filters, as_of), self._lang_code
+            )
         return self._masks[key]
 
     def _build_mask(self, filters: SearchFilters, as_of: int) -> np.ndarray:
@@ -293,7 +262,7 @@ class Retriever:
         return mask
 
     def _standardise(
-        self, scores: np.ndarray, mask: np.ndarray | _Allowed, per_language: bool | None = None
+        self, scores: np.ndarray, mask: np.ndarray | AllowedChunks, per_language: bool | None = None
     ) -> np.ndarray:
         """z-scores within each language of the knowledge base.
 
@@ -303,10 +272,10 @@ class Retriever:
         KB rose from 0.21 to the figure in the README with this).
         """
         if not (self.weights.per_language if per_language is None else per_language):
-            return _standardise(scores, mask.mask if isinstance(mask, _Allowed) else mask)
-        if isinstance(mask, _Allowed):
+            return standardise(scores, mask.mask if isinstance(mask, AllowedChunks) else mask)
+        if isinstance(mask, AllowedChunks):
             return mask.standardise(scores, self._lang_code)
-        return _Allowed.build(mask, self._lang_code).standardise(scores, self._lang_code)
+        return AllowedChunks.build(mask, self._lang_code).standardise(scores, self._lang_code)
 
     def _with_context(self, turn_vec: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         context = np.mean([self.embed_query(t) for t in texts], axis=0)
@@ -388,6 +357,8 @@ class Retriever:
                     lang = detect_language(query, prefer_lang or "en")
                     fused += w.translated * self._translated_scores(full, scale, lang)
             timings["lexical_ms"] = (time.perf_counter() - t0) * 1000
+        if mode == "hybrid":
+            fused = self._documents.lift(fused, mask)
         if prefer_lang and w.same_lang_boost and mode == "hybrid":
             fused = fused + w.same_lang_boost * (self._lang == prefer_lang)
         allowed = np.flatnonzero(mask)
