@@ -7,7 +7,8 @@ say that its source is written in another language than the customer's.
 
 Fusion adds standardised scores; `abstain` says when nothing relevant was found. Articles the
 knowledge base holds in two languages teach it a small bilingual lexicon, through which a query
-also searches the passages written in the other language.
+also searches the passages written in the other language. An article's translation is not
+listed again below it (`copilot.translations`): one card per article.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from copilot.abstention import (
     probability_answerable,
 )
 from copilot.scoring import AllowedChunks, DocumentSoftMax, standardise
+from copilot.translations import TranslationGroups
 from knowledge_base.language import detect_language
 from knowledge_base.lexical import derive_lexicon, tokenize
 from knowledge_base.store import KnowledgeBase
@@ -176,6 +178,9 @@ class Retriever:
         self._documents = DocumentSoftMax(
             np.array([doc_codes[d] for d in doc_of], dtype=np.int64), self.weights.doc_softmax_tau
         )
+        self._translations = TranslationGroups.from_manifest(
+            kb.manifest.get("docs") or {}, doc_of, self._lang
+        )
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._texts: OrderedDict[str, str] = OrderedDict()
         # "No policy found" was measured on hybrid searches with e5; with other embedders the
@@ -285,6 +290,10 @@ class Retriever:
         vector = turn_vec + self.weights.context_share * context / norm
         return (vector / float(np.linalg.norm(vector))).astype(np.float32)
 
+    def article_of(self, doc_id: str) -> str:
+        """The article this document is a language version of (itself when it has none)."""
+        return self._translations.article_of(doc_id)
+
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
         if cached is not None:
@@ -364,9 +373,12 @@ class Retriever:
         allowed = np.flatnonzero(mask)
         top: list[int] = []
         if allowed.size:
-            n = min(k, allowed.size)
+            # room for the translations that one-card-per-article drops
+            pool = k * 3 + 8 if self._translations.any else k
+            n = min(pool, allowed.size)
             part = allowed[np.argpartition(-fused[allowed], n - 1)[:n]]
             top = [int(i) for i in part[np.argsort(-fused[part])]]
+            top = self._translations.pick(top, k, prefer_lang)
         hits = self._hits([(i, float(fused[i])) for i in top])
         if bm25 is None:
             bm25 = self.kb.lexical.scores(full) if self._calibrated else np.zeros(0)

@@ -4,6 +4,10 @@ Indexes a docs.jsonl into a knowledge base named after its content hash (so a se
 it already built and embeds nothing), runs every query, and reports hit@1/5/10, MRR@10,
 nDCG@10, latency percentiles and n, overall and per group (`lang`, `cross_lingual`). Queries with
 no relevant id measure abstention: the copilot should say no policy was found.
+
+Relevance is judged per article: when the knowledge base holds an article in two languages,
+a question labelled with both versions has one relevant article, and the search lists it once
+(`copilot.translations`); nDCG's ideal ranking counts it once too.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,14 @@ class QueryOutcome:
     abstained: bool
     confidence: float
     record: dict[str, Any]
+    articles: Mapping[str, str] = field(default_factory=dict)
+    """Document id -> its article, for documents held in several languages."""
+
+    def ranked_articles(self) -> list[str]:
+        return unique_in_order([self.articles.get(d, d) for d in self.ranked])
+
+    def relevant_articles(self) -> set[str]:
+        return {self.articles.get(d, d) for d in self.relevant}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -100,15 +112,18 @@ def run_queries(
         else:
             result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
         ranked = unique_in_order([hit.doc_id for hit in result.hits])[:k]
+        relevant = set(row.get("relevant_ids") or [])
+        articles = {d: retriever.article_of(d) for d in relevant.union(ranked)}
         outcomes.append(
             QueryOutcome(
                 id=str(row.get("id", len(outcomes))),
                 ranked=ranked,
-                relevant=set(row.get("relevant_ids") or []),
+                relevant=relevant,
                 latency_ms=result.latency_ms,
                 abstained=result.abstained,
                 confidence=result.confidence,
                 record=row,
+                articles={d: a for d, a in articles.items() if a != d},
             )
         )
     return outcomes
@@ -129,7 +144,9 @@ def summarise(outcomes: list[QueryOutcome]) -> dict[str, Any]:
         "hit@5": mean([hit_at(o.ranked, o.relevant, 5) for o in answerable]),
         "hit@10": mean([hit_at(o.ranked, o.relevant, 10) for o in answerable]),
         "mrr@10": mean([reciprocal_rank(o.ranked, o.relevant, 10) for o in answerable]),
-        "ndcg@10": mean([ndcg_at(o.ranked, o.relevant, 10) for o in answerable]),
+        "ndcg@10": mean(
+            [ndcg_at(o.ranked_articles(), o.relevant_articles(), 10) for o in answerable]
+        ),
         "latency_ms": {
             "p50": round(percentile(latencies, 50), 2),
             "p95": round(percentile(latencies, 95), 2),

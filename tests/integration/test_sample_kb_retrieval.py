@@ -64,16 +64,43 @@ def test_superseded_versions_stay_out_by_default(sample_kb: KnowledgeBase) -> No
 def test_sample_kb_quality_does_not_regress(
     sample_kb: KnowledgeBase, sample_settings: Settings
 ) -> None:
-    """Floors just under the measured figures (0.942 overall, 0.949 same-language, 0.925
-    cross-lingual, abstention precision 0.92 / recall 0.31). The cross-lingual floor is the
-    issue's target (0.90); the overall target (0.95) is not reached yet, so that floor only
-    stops a regression."""
+    """The issue's targets (hit@5 0.95 overall, 0.90 cross-lingual; measured 0.953 and 0.95)
+    and floors just under the other measured figures (0.955 same-language, abstention precision
+    0.92 / recall 0.31). At rank 5/6 the closest scores are 0.15 standard deviations apart, so
+    rounding differences between machines cannot flip a question."""
     report = evaluate(
         run_queries(Retriever(sample_kb), default_queries(), 10, "hybrid"), "hybrid", 10
     )
     assert report["n"] >= 150
-    assert report["hit@5"] >= 0.93, report
+    assert report["hit@5"] >= 0.95, report
     assert report["by_group"]["cross_lingual=true"]["hit@5"] >= 0.90, report
     assert report["by_group"]["cross_lingual=false"]["hit@5"] >= 0.94, report
     assert report["abstention"]["precision"] >= 0.85, report
     assert report["abstention"]["recall"] >= 0.25, report
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "je peux décaler ma mensualité du 5 au 15 du mois ?",
+        "I can't pay this month, can you help?",
+        "Ma carte a été refusée en caisse, pourquoi ?",
+    ],
+)
+def test_one_card_per_article_in_the_customers_language(
+    sample_kb: KnowledgeBase, question: str
+) -> None:
+    retriever = Retriever(sample_kb)
+    hits = retriever.search(question, k=6).hits
+    languages: dict[str, set[str]] = {}
+    for hit in hits:
+        languages.setdefault(retriever.article_of(hit.doc_id), set()).add(hit.lang)
+    assert len(hits) == 6
+    assert all(len(langs) == 1 for langs in languages.values()), languages
+    translated = [h for h in hits if retriever.article_of(h.doc_id) != h.doc_id]
+    assert translated  # these questions match articles held in both languages
+    for lang in ("fr", "en"):
+        preferred = retriever.search(question, k=6, prefer_lang=lang).hits
+        # the best article keeps its place, in the customer's language when it has it
+        assert retriever.article_of(preferred[0].doc_id) == retriever.article_of(hits[0].doc_id)
+        assert all(h.lang == lang for h in preferred if retriever.article_of(h.doc_id) != h.doc_id)
