@@ -344,8 +344,8 @@ class Retriever:
             t0 = time.perf_counter()
             dense_full = self._vectors @ full_vec
             dense_turn = self._vectors @ turn_vec if full_vec is not turn_vec else dense_full
-            if mode == "dense":
-                fused = dense_full + dense_turn
+            if mode == "dense":  # one cosine: the turn's vector with its context's
+                fused = dense_full
             else:
                 z_full = self._standardise(dense_full, scale)
                 if dense_turn is dense_full:  # no context: one query vector, one z-score
