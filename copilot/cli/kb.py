@@ -15,6 +15,7 @@ from copilot.retrieval import MODES, Retriever, SearchFilters
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
+from knowledge_base.language import detect_language
 from knowledge_base.store import KnowledgeBase
 
 
@@ -102,7 +103,8 @@ def search_cmd(
     superseded: bool,
     as_json: bool,
 ) -> None:
-    """Find the passages that answer QUERY."""
+    """Find the passages that answer QUERY (an article held in several languages is listed
+    once, in the question's language)."""
     settings = Settings()
     retriever = Retriever(KnowledgeBase.open(settings, kb_name))
     result = retriever.search(
@@ -110,6 +112,7 @@ def search_cmd(
         k=k,
         mode=mode or settings.retrieval_mode,  # type: ignore[arg-type]
         filters=SearchFilters(lang=lang, audience=audience, include_superseded=superseded),
+        prefer_lang=lang or detect_language(query),
     )
     if as_json:
         print_json([hit.as_dict() for hit in result.hits])

@@ -66,6 +66,27 @@ def test_index_search_stats_json_contracts(tmp_path: Path) -> None:
     assert code == 0 and "Refunds" in out
 
 
+def test_search_lists_a_translated_article_once_in_the_questions_language(
+    tmp_path: Path,
+) -> None:
+    write_article(
+        tmp_path, "fees-en", "Late fees are 5 euros, capped at 15.", extra="topic: fees\n"
+    )
+    write_article(
+        tmp_path,
+        "fees-fr",
+        "Les frais de retard sont de 5 euros, plafonnés à 15.",
+        lang="fr",
+        extra="topic: fees\n",
+    )
+    write_article(tmp_path, "refunds-en", "Refunds are credited within 5 days.")
+    assert run("kb", "index", str(tmp_path), "--json")[0] == 0
+    for question, lang in (("Combien coûtent les frais de retard ?", "fr"), ("late fees?", "en")):
+        code, out, _ = run("kb", "search", question, "--json", "-k", "3")
+        hits = [h for h in json.loads(out) if h["doc_id"].startswith("fees")]
+        assert code == 0 and [h["lang"] for h in hits] == [lang], out
+
+
 def test_strict_and_empty_runs_exit_non_zero(tmp_path: Path) -> None:
     write_article(tmp_path, "ok", "Fine text.")
     (tmp_path / "bad.xyz").write_text("?")
