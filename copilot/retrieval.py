@@ -378,7 +378,7 @@ class Retriever:
             n = min(pool, allowed.size)
             part = allowed[np.argpartition(-fused[allowed], n - 1)[:n]]
             top = [int(i) for i in part[np.argsort(-fused[part])]]
-            top = self._translations.pick(top, k, prefer_lang)
+            top = self._translations.pick(top, k, prefer_lang, fused, mask)
         hits = self._hits([(i, float(fused[i])) for i in top])
         if bm25 is None:
             bm25 = self.kb.lexical.scores(full) if self._calibrated else np.zeros(0)

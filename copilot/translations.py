@@ -56,6 +56,23 @@ class TranslationGroups:
         articles = {doc_id: "/".join(key) for doc_id, key in keys.items()}
         return cls(group, lang_of_row, articles)
 
+    def _version_in(
+        self,
+        group: int,
+        lang: str,
+        ranked: Sequence[int],
+        scores: np.ndarray | None,
+        allowed: np.ndarray | None,
+    ) -> int | None:
+        """The article's best chunk in `lang`: among `ranked` first, else among all allowed."""
+        for r in ranked:
+            if int(self.group[r]) == group and self.lang[r] == lang:
+                return int(r)
+        if scores is None or allowed is None:
+            return None
+        rows = np.flatnonzero((self.group == group) & (self.lang == lang) & allowed)
+        return int(rows[np.argmax(scores[rows])]) if rows.size else None
+
     def article_of(self, doc_id: str) -> str:
         """The article a document is a language version of (itself when it has none)."""
         return self.articles.get(doc_id, doc_id)
@@ -64,10 +81,18 @@ class TranslationGroups:
     def any(self) -> bool:
         return bool(self.group.size) and bool((self.group >= 0).any())
 
-    def pick(self, ranked: Sequence[int], k: int, prefer_lang: str | None = None) -> list[int]:
+    def pick(
+        self,
+        ranked: Sequence[int],
+        k: int,
+        prefer_lang: str | None = None,
+        scores: np.ndarray | None = None,
+        allowed: np.ndarray | None = None,
+    ) -> list[int]:
         """The first `k` rows of `ranked` once translations of an article already listed are
         dropped. An article takes its place at its best-ranked chunk; with `prefer_lang`, its
-        best chunk in that language stands there when one is among `ranked`."""
+        best chunk in that language stands there: the first among `ranked`, else (given
+        `scores` and the `allowed` mask) the best-scoring allowed one."""
         claimed: dict[int, str] = {}
         used: set[int] = set()
         out: list[int] = []
@@ -83,16 +108,7 @@ class TranslationGroups:
             lang = str(self.lang[row])
             if group not in claimed:
                 if prefer_lang and lang != prefer_lang:
-                    row = next(
-                        (
-                            r
-                            for r in ranked
-                            if r not in used
-                            and int(self.group[r]) == group
-                            and self.lang[r] == prefer_lang
-                        ),
-                        row,
-                    )
+                    row = self._version_in(group, prefer_lang, ranked, scores, allowed) or row
                     lang = str(self.lang[row])
                 claimed[group] = lang
             if claimed[group] == lang:

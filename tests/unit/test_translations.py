@@ -63,6 +63,24 @@ def test_the_preferred_language_version_takes_the_articles_place() -> None:
     assert g.pick([4, 5], k=2, prefer_lang="fr") == [4, 5]
 
 
+def test_the_preferred_version_is_found_beyond_the_ranked_pool_when_allowed() -> None:
+    g = groups()
+    scores = np.arange(len(ROWS), dtype=float)
+    allowed = np.ones(len(ROWS), dtype=bool)
+    # fees-fr (row 2) is not among the ranked rows, but allowed
+    assert g.pick([0, 5], k=2, prefer_lang="fr", scores=scores, allowed=allowed) == [2, 5]
+    allowed[2] = False  # filtered out (another audience, a language filter...): not used
+    assert g.pick([0, 5], k=2, prefer_lang="fr", scores=scores, allowed=allowed) == [0, 5]
+    # the best-scoring chunk of the preferred version among several
+    rows = ["fees-en", "fees-fr", "fees-fr"]
+    langs = np.array(["en", "fr", "fr"], dtype=object)
+    two_chunks = TranslationGroups.from_manifest(DOCS, rows, langs)
+    everything = np.ones(3, dtype=bool)
+    for scores, best in (([9.0, 1.0, 2.0], 2), ([9.0, 3.0, 2.0], 1)):
+        picked = two_chunks.pick([0], 1, "fr", np.array(scores), everything)
+        assert picked == [best]
+
+
 def test_nothing_changes_without_translations() -> None:
     g = TranslationGroups.from_manifest({}, ROWS, LANGS)
     assert not g.any
