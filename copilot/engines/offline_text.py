@@ -31,7 +31,8 @@ PHRASES = {
 }
 
 ADVISORY_HEADINGS = tuple(
-    PHRASES[key][lang] for key in ("briefing", "empathy", "pitfalls", "opening_line")
+    PHRASES[key][lang]
+    for key in ("briefing", "empathy", "pitfalls", "opening_line")
     for lang in ("en", "fr")
 )
 """Briefing parts that coach the advisor rather than state policy (not fact-checked)."""
@@ -141,10 +142,31 @@ def fill_slots(template: str, slots: tuple[str, ...], conversation: str) -> tupl
     return text, missing
 
 
+_LIST_MARK = re.compile(r"(?m)^\s*(?:\d+\.|[-*•])\s+")
+_INLINE_NUMBER = re.compile(r"(?<=[.!?:])\s+\d{1,2}[.)]\s+(?=[^\W\d_])")
+"""A list number inside a passage whose lines were joined: "… disponible. 2. Échéance …"."""
+_WORD_RUN = re.compile(r"[^\W\d_]{2,}")
+_TABLE_RULE = re.compile(r"(?m)^\s*\|?[\s:|-]*-{3,}[\s:|-]*$\n?")
+_TABLE_ROW = re.compile(r"(?m)^\s*\|(.+)\|\s*$")
+
+
+def _table_row(match: re.Match[str]) -> str:
+    """'| J4 | Late fee of 5 €. |' -> 'J4 : Late fee of 5 €.'"""
+    cells = [cell.strip() for cell in match.group(1).split("|") if cell.strip()]
+    return " : ".join(cells)
+
+
 def plain(passage: str) -> str:
-    """Markdown emphasis and list numbers removed, so lifted sentences read as prose."""
+    """Markdown emphasis, list numbers and table borders removed, so lifted sentences read as
+    prose."""
     text = re.sub(r"\*\*|__|`", "", passage)
-    return re.sub(r"(?m)^\s*(?:\d+\.|[-*•])\s+", "", text)
+    text = _TABLE_ROW.sub(_table_row, _TABLE_RULE.sub("", text))
+    return _INLINE_NUMBER.sub(" ", _LIST_MARK.sub("", text))
+
+
+def is_statement(sentence: str) -> bool:
+    """At least three words: a list number or a stray figure alone ("2.") says nothing."""
+    return len(_WORD_RUN.findall(sentence)) >= 3
 
 
 def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
@@ -164,7 +186,12 @@ def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[i
     for n, text in passages:
         for sentence in split_sentences(plain(text)):
             clean = sentence.strip()
-            if figures(clean) and len(clean) < 260 and not clean.startswith("#"):
+            if (
+                figures(clean)
+                and is_statement(clean)
+                and len(clean) < 260
+                and not clean.startswith("#")
+            ):
                 out.append((n, clean))
                 if len(out) >= limit:
                     return out
