@@ -343,10 +343,10 @@ class Retriever:
             timings["embed_ms"] = (time.perf_counter() - t0) * 1000
             t0 = time.perf_counter()
             dense_full = self._vectors @ full_vec
-            dense_turn = self._vectors @ turn_vec if full_vec is not turn_vec else dense_full
             if mode == "dense":  # one cosine: the turn's vector with its context's
                 fused = dense_full
             else:
+                dense_turn = self._vectors @ turn_vec if full_vec is not turn_vec else dense_full
                 z_full = self._standardise(dense_full, scale)
                 if dense_turn is dense_full:  # no context: one query vector, one z-score
                     fused += (w.dense_full + w.dense_turn) * z_full

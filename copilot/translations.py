@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,7 @@ class TranslationGroups:
         """The article a document is a language version of (itself when it has none)."""
         return self.articles.get(doc_id, doc_id)
 
-    @property
+    @cached_property
     def any(self) -> bool:
         return bool(self.group.size) and bool((self.group >= 0).any())
 
