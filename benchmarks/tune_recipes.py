@@ -293,9 +293,9 @@ def _sentences(text):  # type: ignore[no-untyped-def]
 def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fmt) -> None:  # type: ignore[no-untyped-def]
     import time
 
-    from tune_retrieval import folds_by_doc
+    from tune_retrieval import folds_by_doc, metric_row
 
-    from copilot.evaluation.metrics import hit_at, reciprocal_rank, unique_in_order
+    from copilot.evaluation.metrics import unique_in_order
     from copilot.retrieval import SearchFilters
     from knowledge_base.language import detect_language
 
@@ -412,15 +412,7 @@ def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fm
             mism += mine != [h.chunk_id for h in res.hits]
             rel = set(p.row.get("relevant_ids") or [])
             if rel:
-                ranked = unique_in_order([h.doc_id for h in res.hits])[:10]
-                hits.append(
-                    [
-                        hit_at(ranked, rel, 1),
-                        hit_at(ranked, rel, 5),
-                        hit_at(ranked, rel, 10),
-                        reciprocal_rank(ranked, rel, 10),
-                    ]
-                )
+                hits.append(metric_row(unique_in_order([h.doc_id for h in res.hits])[:10], rel))
         ms = (time.perf_counter() - started) * 1000 / len(preps)
         show("Retriever.search (harness)", np.array(hits))
         print(
@@ -511,15 +503,7 @@ def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fm
                 sc = recipe(p)
                 top30 = np.argsort(-sc, kind="stable")[:30]
                 ranked = unique_in_order([doc_ids[i] for i in top30])[:10]
-                rel = set(p.row["relevant_ids"])
-                rows.append(
-                    [
-                        hit_at(ranked, rel, 1),
-                        hit_at(ranked, rel, 5),
-                        hit_at(ranked, rel, 10),
-                        reciprocal_rank(ranked, rel, 10),
-                    ]
-                )
+                rows.append(metric_row(ranked, set(p.row["relevant_ids"])))
             return np.array(rows)
 
         for top, tau in ((3, 3.0), (0, 2.0)):
@@ -548,7 +532,9 @@ def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fm
                 groups.setdefault(str(p.row["cross_lingual"]), []).append(p)
         for g, members in sorted(groups.items()):
             for name in ("off", "cap3.0 tau 3.0", "top3 tau 3.0"):
-                print(f"   cross_lingual={g} {name:16s} {fmt(per_query(members, grid[name], doc_ids))}")
+                print(
+                    f"   cross_lingual={g} {name:16s} {fmt(per_query(members, grid[name], doc_ids))}"
+                )
 
     # 2. A stop list for the learnt lexicon.
     lexicons = dict(retriever._lexicons)

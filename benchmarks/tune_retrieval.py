@@ -89,6 +89,16 @@ def doc_ranking(scores: np.ndarray, doc_ids: np.ndarray, k: int = 10) -> list[st
     return ranked
 
 
+def metric_row(ranked: list[str], relevant: set[str]) -> list[float]:
+    """hit@1, hit@5, hit@10 and RR@10 of one ranked list of document ids."""
+    return [
+        hit_at(ranked, relevant, 1),
+        hit_at(ranked, relevant, 5),
+        hit_at(ranked, relevant, 10),
+        reciprocal_rank(ranked, relevant, 10),
+    ]
+
+
 def per_query(preps: list[Prepared], recipe: Recipe, doc_ids: np.ndarray) -> np.ndarray:
     """(n, 4): hit@1, hit@5, hit@10, RR@10 per answerable query."""
     out = []
@@ -96,15 +106,7 @@ def per_query(preps: list[Prepared], recipe: Recipe, doc_ids: np.ndarray) -> np.
         rel = set(p.row.get("relevant_ids") or [])
         if not rel:
             continue
-        ranked = doc_ranking(recipe(p), doc_ids)
-        out.append(
-            [
-                hit_at(ranked, rel, 1),
-                hit_at(ranked, rel, 5),
-                hit_at(ranked, rel, 10),
-                reciprocal_rank(ranked, rel, 10),
-            ]
-        )
+        out.append(metric_row(doc_ranking(recipe(p), doc_ids), rel))
     return np.array(out)
 
 
