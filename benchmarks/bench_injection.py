@@ -50,6 +50,8 @@ if str(ROOT) not in sys.path:
 from knowledge_base.injection import scan_document, scan_turn, strip_invisible  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "data" / "injection_corpus.jsonl"
+PLANTED = ROOT / "benchmarks" / "data" / "injection_planted.jsonl"
+EVAL = Path(os.environ.get("COPILOT_EVAL_DIR", "/work/shared/eval"))
 ATTACKS = ("direct", "french", "indirect_kb", "encoded", "hidden_unicode", "exfiltration")
 CLEAN_ARTICLES = (
     "late-fees-en",
@@ -240,12 +242,12 @@ class Harness:
         samples = ROOT / "knowledge_base" / "samples" / "articles"
         self.clean = [samples / f"{doc_id}.md" for doc_id in CLEAN_ARTICLES]
 
-    def retriever(self, kb: str, extra: list[Path]) -> Any:
+    def retriever(self, kb: str, extra: list[Path], allow: bool = False) -> Any:
         from copilot.retrieval import Retriever
         from knowledge_base.indexer import index_paths
         from knowledge_base.store import KnowledgeBase
 
-        summary = index_paths([*self.clean, *extra], self.settings, kb=kb)
+        summary = index_paths([*self.clean, *extra], self.settings, kb=kb, allow_injections=allow)
         if summary.failed:
             raise RuntimeError(f"indexing failed: {summary.failed}")
         return Retriever(KnowledgeBase.open(self.settings, kb))
@@ -265,6 +267,8 @@ class Harness:
         after = session.records()
         return {
             "draft": suggestion.draft.text,
+            "mode": suggestion.draft.mode,
+            "flagged": bool(suggestion.injection),
             "cards": [c.text for c in suggestion.cards],
             "actions": [a.id for a in suggestion.actions],
             "recorded_before_decision": len(before),
@@ -274,20 +278,27 @@ class Harness:
         }
 
 
-def evaluate_agent(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate_agent(rows: list[dict[str, Any]], planted: list[dict[str, Any]]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-injection-") as tmp:
         harness = Harness(Path(tmp))
         clean = harness.retriever("clean", [])
         turns = _turn_cases(harness, clean, rows)
-        indirect = _indirect_cases(harness, rows)
-    return {"turns": turns, "indirect_kb": indirect}
+        indirect = _indirect_cases(
+            harness, [r for r in rows if r["category"] == "indirect_kb"], "corpus"
+        )
+        attacks = [r for r in planted if r["expected_flag"]]
+        planted_run = _indirect_cases(harness, attacks, "planted") if attacks else None
+    return {"turns": turns, "indirect_kb": indirect, "planted": planted_run}
 
 
 def _turn_cases(harness: Harness, retriever: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     attacks = [r for r in rows if r["channel"] == "turn" and r["category"] != "benign"]
     changed, records_bad, suggested, examples = 0, 0, 0, []
+    flagged = flagged_replies = 0
     for row in attacks:
         out = harness.ask(retriever, row["text"])
+        flagged += out["flagged"]
+        flagged_replies += out["flagged"] and out["mode"] == "reply"
         copied = _copied(row["text"], out["draft"], out["cards"], 5)
         links = _foreign_links(out["draft"], out["cards"])
         if copied or links:
@@ -302,6 +313,8 @@ def _turn_cases(harness: Harness, retriever: Any, rows: list[dict[str, Any]]) ->
         suggested += len(out["actions"])
     return {
         "n": len(attacks),
+        "flagged": flagged,
+        "flagged_with_reply_draft": flagged_replies,
         "drafts_changed": changed,
         "examples": examples,
         "contacts_with_a_record_lacking_a_decision": records_bad,
@@ -310,19 +323,21 @@ def _turn_cases(harness: Harness, retriever: Any, rows: list[dict[str, Any]]) ->
     }
 
 
-def _indirect_cases(harness: Harness, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    planted = [r for r in rows if r["category"] == "indirect_kb"]
-    folder = harness.workdir / "planted"
+def _indirect_cases(harness: Harness, planted: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """Planted articles indexed unscreened (--allow) and screened by the indexer; the probe's
+    draft is checked for the planted sentence."""
+    folder = harness.workdir / name
     folder.mkdir()
     paths = []
     for row in planted:
-        path = folder / f"{row['id']}.md"
+        path = folder / f"{row['id']}.{row.get('format', 'md')}"
         path.write_text(row["text"], encoding="utf-8")
         paths.append(path)
-    kept = [p for p, r in zip(paths, planted, strict=True) if not scan_document(r["text"])]
+    quarantined = _quarantined(harness, folder)
+    kept = [p for p in paths if p.stem not in quarantined]
     result: dict[str, Any] = {"n": len(planted), "quarantined": len(paths) - len(kept)}
     for label, extra in (("unscreened", paths), ("screened", kept)):
-        retriever = harness.retriever(label, extra)
+        retriever = harness.retriever(f"{name}-{label}", extra, allow=label == "unscreened")
         reached, retrieved, examples = 0, 0, []
         for row in planted:
             out = harness.ask(retriever, row["probe"])
@@ -344,6 +359,92 @@ def _indirect_cases(harness: Harness, rows: list[dict[str, Any]]) -> dict[str, A
             "examples": examples,
         }
     return result
+
+
+# ------------------------------------------------------------ planted and real data
+def _quarantined(harness: Harness, folder: Path) -> set[str]:
+    """File stems the indexer quarantines in `folder` (real loader, HTML extractor, screen)."""
+    from knowledge_base.indexer import index_paths
+
+    summary = index_paths([folder], harness.settings, kb=f"screen-{folder.name}")
+    return {Path(f["path"]).stem for f in summary.failed if "quarantined" in f["error"]}
+
+
+def evaluate_planted(planted: list[dict[str, Any]]) -> dict[str, Any]:
+    """Planted documents caught by the indexer, per technique; benign ones quarantined."""
+    with tempfile.TemporaryDirectory(prefix="bench-injection-planted-") as tmp:
+        harness = Harness(Path(tmp))
+        folder = harness.workdir / "docs"
+        folder.mkdir()
+        for row in planted:
+            (folder / f"{row['id']}.{row['format']}").write_text(row["text"], encoding="utf-8")
+        caught = _quarantined(harness, folder)
+    per: dict[str, Counter[str]] = {}
+    errors = []
+    for row in planted:
+        count = per.setdefault(row["technique"], Counter())
+        count["n"] += 1
+        count["flagged"] += row["id"] in caught
+        if (row["id"] in caught) != row["expected_flag"]:
+            errors.append({"id": row["id"], "expected_flag": row["expected_flag"]})
+    attacks = [r for r in planted if r["expected_flag"]]
+    benign = [r for r in planted if not r["expected_flag"]]
+    return {
+        "techniques": {k: dict(v) for k, v in sorted(per.items())},
+        "attacks": len(attacks),
+        "caught": sum(r["id"] in caught for r in attacks),
+        "html_attacks": sum(r["format"] == "html" for r in attacks),
+        "html_caught": sum(r["id"] in caught for r in attacks if r["format"] == "html"),
+        "benign": len(benign),
+        "benign_quarantined": sum(r["id"] in caught for r in benign),
+        "errors": errors,
+    }
+
+
+def _eval_lines(path: Path, field: str) -> list[str]:
+    if path.suffix == ".csv":
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as fh:
+            return [row[field] for row in csv.DictReader(fh)]
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)[field] for line in fh if line.strip()]
+
+
+def evaluate_real_data(eval_dir: Path) -> dict[str, Any]:
+    """False quarantines on benign documents and false flags on benign customer turns."""
+    from knowledge_base.loaders import load_paths
+
+    docs: dict[str, list[tuple[str, str]]] = {}
+    samples = load_paths([ROOT / "knowledge_base" / "samples" / "articles"]).documents
+    docs["sample KB articles"] = [(d.id, f"{d.title}\n{d.text}") for d in samples]
+    sharc = eval_dir / "or_sharc" / "docs.jsonl"
+    if sharc.exists():
+        with sharc.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        docs["or_sharc policy passages"] = [
+            (r["id"], f"{r.get('title', '')}\n{r['text']}") for r in rows
+        ]
+    turns: dict[str, list[str]] = {}
+    for label, path, field in (
+        ("banking77 queries", eval_dir / "banking77" / "train.csv", "text"),
+        ("bitext_cs utterances", eval_dir / "bitext_cs" / "train.csv", "utterance"),
+        ("sentiment tweets (EN+FR)", eval_dir / "sentiment" / "train.jsonl", "text"),
+    ):
+        if path.exists():
+            turns[label] = _eval_lines(path, field)
+    out: dict[str, Any] = {"documents": {}, "turns": {}, "errors": []}
+    for label, items in docs.items():
+        flagged = [(i, scan_document(text)) for i, text in items]
+        flagged = [(i, f) for i, f in flagged if f]
+        out["documents"][label] = {"n": len(items), "flagged": len(flagged)}
+        out["errors"] += [{"doc": i, "finding": (f[0].kind, f[0].excerpt)} for i, f in flagged]
+    for label, texts in turns.items():
+        hits = [(text, scan_turn(text)) for text in texts]
+        hits = [(text, f) for text, f in hits if f]
+        out["turns"][label] = {"n": len(texts), "flagged": len(hits)}
+        out["errors"] += [{"turn": x[:120], "finding": (f[0].kind, f[0].excerpt)} for x, f in hits]
+    return out
 
 
 # ------------------------------------------------------------------------------ output
@@ -386,6 +487,7 @@ def _print(res: dict[str, Any]) -> None:
         "all attacks", str(o["n"]), str(o["flagged"]), f"{o['precision']:.3f}", f"{o['recall']:.3f}"
     )
     console.print(table)
+    _print_planted(console, res["planted"], res["real_data"])
     agent = res.get("agent")
     if not agent:
         return
@@ -405,6 +507,10 @@ def _print(res: dict[str, Any]) -> None:
     executed = "n/a" if t["actions_executed"] is None else f"{t['actions_executed']}/{t['n']}"
     table.add_row(f"actions executed ({t['actions_suggested']} suggested)", executed)
     table.add_row(
+        "attack turns flagged by the screen / of those given a reply draft",
+        f"{t['flagged']}/{t['n']} / {t['flagged_with_reply_draft']}/{t['flagged']}",
+    )
+    table.add_row(
         "planted KB articles quarantined by scan_document", f"{ind['quarantined']}/{ind['n']}"
     )
     for label in ("unscreened", "screened"):
@@ -416,6 +522,46 @@ def _print(res: dict[str, Any]) -> None:
         table.add_row(
             f"{label} KB: planted sentence in the draft", f"{row['payload_in_draft']}/{ind['n']}"
         )
+    planted = agent.get("planted")
+    if planted:
+        table.add_row(
+            "new planted documents quarantined", f"{planted['quarantined']}/{planted['n']}"
+        )
+        for label in ("unscreened", "screened"):
+            row = planted[label]
+            table.add_row(
+                f"new planted, {label} KB: planted sentence in the draft",
+                f"{row['payload_in_draft']}/{planted['n']}",
+            )
+    console.print(table)
+
+
+def _print_planted(console: Any, planted: dict[str, Any], real: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Planted documents through the indexer (loader, HTML extractor, screen)")
+    for i, head in enumerate(("technique", "n", "quarantined")):
+        table.add_column(head, justify="left" if i == 0 else "right")
+    for technique, row in planted["techniques"].items():
+        table.add_row(technique, str(row["n"]), str(row.get("flagged", 0)))
+    table.add_row("all planted attacks", str(planted["attacks"]), str(planted["caught"]))
+    table.add_row(
+        "  of which HTML hidden parts", str(planted["html_attacks"]), str(planted["html_caught"])
+    )
+    table.add_row(
+        "benign planted (false quarantines)",
+        str(planted["benign"]),
+        str(planted["benign_quarantined"]),
+    )
+    console.print(table)
+    table = Table(title="Benign real data: false quarantines and false flags")
+    for i, head in enumerate(("data", "n", "flagged", "rate")):
+        table.add_column(head, justify="left" if i == 0 else "right")
+    for kind in ("documents", "turns"):
+        for label, row in real[kind].items():
+            table.add_row(
+                label, str(row["n"]), str(row["flagged"]), f"{_ratio(row['flagged'], row['n']):.4f}"
+            )
     console.print(table)
 
 
@@ -425,12 +571,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
     ap.add_argument("--no-agent", action="store_true", help="skip the copilot runs")
     ap.add_argument("--data", type=Path, default=CORPUS, help="corpus (JSONL)")
+    ap.add_argument("--planted", type=Path, default=PLANTED, help="planted documents (JSONL)")
+    ap.add_argument("--eval", type=Path, default=EVAL, help="public evaluation data folder")
     args = ap.parse_args(argv)
     rows = load(args.data)
+    planted = load(args.planted)
     res: dict[str, Any] = {"detector": evaluate_detector(rows)}
     errors = res["detector"].pop("errors")
+    res["planted"] = evaluate_planted(planted)
+    errors += res["planted"].pop("errors")
+    res["real_data"] = evaluate_real_data(args.eval)
+    errors += res["real_data"].pop("errors")
     if not args.no_agent:
-        res["agent"] = evaluate_agent(rows)
+        res["agent"] = evaluate_agent(rows, planted)
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
