@@ -41,6 +41,14 @@ class Document:
     """Customer intents this article answers."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Other front-matter keys, kept as they are."""
+    hidden_text: str = ""
+    """What a reader of the source never sees (HTML comments, meta content, alt and title
+    text): not indexed, but screened for prompt injection with the rest."""
+
+    @property
+    def screened_text(self) -> str:
+        """Everything the injection screen reads: title, text and hidden parts."""
+        return "\n".join(part for part in (self.title, self.text, self.hidden_text) if part)
 
     @property
     def content_hash(self) -> str:

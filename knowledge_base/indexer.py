@@ -124,7 +124,7 @@ def _screen(report: LoadReport, allow: bool) -> None:
     allowed); every kept document loses its invisible Unicode."""
     clean = []
     for doc in report.documents:
-        findings = scan_document(f"{doc.title}\n{doc.text}")
+        findings = scan_document(doc.screened_text)
         if findings and not allow:
             report.failures.append(
                 LoadFailure(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 from knowledge_base.documents import Document
 from knowledge_base.errors import DocumentError
 from knowledge_base.front_matter import document_from_fields, split_front_matter
-from knowledge_base.html_text import html_to_markdown
+from knowledge_base.html_text import parse_html
 from knowledge_base.language import detect_language
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
@@ -110,11 +110,11 @@ def load_markdown(path: Path, root: Path | None = None) -> Document:
 
 
 def load_html(path: Path, root: Path | None = None) -> Document:
-    title, lang, body = html_to_markdown(_read_text(path))
-    if not body.strip():
+    page = parse_html(_read_text(path))
+    if not page.text.strip():
         raise DocumentError("HTML has no visible text")
-    fields = {k: v for k, v in {"title": title, "lang": lang}.items() if v}
-    return _plain_document(body, path, root, fields)
+    fields = {k: v for k, v in {"title": page.title, "lang": page.lang}.items() if v}
+    return replace(_plain_document(page.text, path, root, fields), hidden_text=page.hidden)
 
 
 def load_pdf(path: Path, root: Path | None = None) -> Document:

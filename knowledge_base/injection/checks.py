@@ -96,3 +96,26 @@ def image_carries_data(m: re.Match[str], view: str) -> bool:
     text = m.group()
     url = text[text.index("](") + 2 :] if "](" in text else text[text.find("src") :]
     return bool(_URL_DATA.search(url))
+
+
+_REPLY_ELEMENT = re.compile(
+    r"\b(?:every|each|your|all|any|the) (?:answers?|repl(?:y|ies)|responses?|messages?|drafts?)\b"
+    r"|\b(?:chaque|ta|votre|tes|vos|toutes? les?|la) (?:reponses?|messages?|brouillons?)\b"
+    r"|\bbefore (?:answering|replying|responding)\b|\bavant (?:de |d')(?:repondre|ecrire)\b"
+)
+_NEGATED_BETWEEN = re.compile(r"\b(?:never|not|n't|no longer|jamais|ne|n'|pas)\b")
+
+
+def leak_requested(m: re.Match[str], view: str) -> bool:
+    """A request to copy out the assistant's instructions: an unambiguous target ("your
+    configuration text"), or "the instructions you were given" in a sentence about replies."""
+    if not not_negated(m, view):
+        return False
+    strong = any(m.groupdict().get(g) for g in ("strong", "strong_fr", "strong_noun"))
+    return strong or bool(_REPLY_ELEMENT.search(_sentence(m, view)))
+
+
+def lifts_checks(m: re.Match[str], view: str) -> bool:
+    """A code word and the checks it lifts, with no negation between them ("a security word
+    never replaces identity checks" is policy)."""
+    return not _NEGATED_BETWEEN.search(m.group()) and not_negated(m, view)

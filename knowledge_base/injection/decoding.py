@@ -1,4 +1,5 @@
-"""Encoded and hidden text: base64, hex, URL-encoding, HTML entities, rot13, invisible characters.
+"""Encoded and hidden text: base64, hex, URL-encoding, HTML entities, quoted-printable, \\u
+escapes, rot13, invisible characters.
 
 Each blob is decoded and the result is scanned again with the rule table.
 """
@@ -9,9 +10,10 @@ import base64
 import binascii
 import codecs
 import html
+import quopri
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from knowledge_base.injection.findings import Channel, InjectionFinding, InjectionKind
 from knowledge_base.injection.folding import INVISIBLE_RUN, fold, strip_invisible
@@ -26,7 +28,10 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z
 _HEX = re.compile(  # printable ASCII bytes are 0x20-0x7e: every pair of text starts with 2-7
     r"(?:\\x|0x)?[2-7][0-9a-f](?:(?:[ :,-]|\\x)?[2-7a-f][0-9a-f]){7,}", re.IGNORECASE
 )
-_PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2}[^\s%]{0,3}){5,}")
+# three escapes or more in one token, words between them allowed ("Ignore%20all%20previous")
+_PERCENT = re.compile(r"(?:[^\s%]{0,40}%[0-9a-fA-F]{2}){3,}[^\s%]*")
+_QUOTED_PRINTABLE = re.compile(r"(?:[^\s=]{0,40}=[0-9A-F]{2}){3,}[^\s=]*")
+_UNICODE_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4}[^\s\\]{0,3}){5,}")
 _ENTITIES = re.compile(r"(?:&#(?:x[0-9a-fA-F]+|\d+);[^\s&]{0,2}){5,}")
 
 
@@ -63,10 +68,20 @@ def _decode_hex(blob: str) -> str | None:
         return None
 
 
+def _decode_quoted_printable(blob: str) -> str:
+    return quopri.decodestring(blob.encode("utf-8")).decode("utf-8", "replace")
+
+
+def _decode_unicode_escapes(blob: str) -> str:
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), blob)
+
+
 _DECODERS: tuple[tuple[str, re.Pattern[str], str, Callable[[str], str | None]], ...] = (
     ("", _HEX, "hex", _decode_hex),
-    ("%", _PERCENT, "URL-encoded", unquote),
+    ("%", _PERCENT, "URL-encoded", unquote_plus),
     ("&#", _ENTITIES, "HTML entities", html.unescape),
+    ("=", _QUOTED_PRINTABLE, "quoted-printable", _decode_quoted_printable),
+    ("\\u", _UNICODE_ESCAPES, "unicode escapes", _decode_unicode_escapes),
 )
 """(a string the text must contain, blob pattern, label, decoder)"""
 

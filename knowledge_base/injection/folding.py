@@ -97,7 +97,11 @@ def _unleet(match: re.Match[str]) -> str:
 
 def _collapse(match: re.Match[str]) -> str:
     run = match.group()
-    words = [re.sub(r"[ .\-_*]", "", w) for w in re.split(r"\s{2,}|\s*[/|]\s*|[.\-_*]{2,}", run)]
+    # letters joined by dots or dashes ("o.u.b.l.i.e l.e.s"): a single space then parts words
+    breaks = r"\s+" if re.search(r"[^\W_][.\-_*][^\W_]", run) else r"\s{2,}"
+    words = [
+        re.sub(r"[ .\-_*]", "", w) for w in re.split(rf"{breaks}|\s*[/|]\s*|[.\-_*]{{2,}}", run)
+    ]
     joined = " ".join(w for w in words if w)
     return joined + " " * (len(run) - len(joined))
 

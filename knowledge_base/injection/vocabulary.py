@@ -260,3 +260,41 @@ OVERRIDE_FR = gap_pattern(
         revele|envoie|confirme))\b)?
     """
 )
+
+# A code word said by the customer ("says the code word BLUEBIRD", "prononce le code CIGOGNE"),
+# or one that grants something by itself ("the code X unlocks", "le code X donne droit").
+_CODE_NOUN = _flat(
+    r"""
+        (?:(?:secret |special |magic |internal |priority )?(?:code ?words?|pass ?(?:words?|
+        phrases?)|key ?words?|(?:secret |magic )?words?|phrases?|codes?|references?)|mots? de passe|
+        mots?(?: |-)(?:de )?code|mots?-cles?|mots? magiques?|phrases? secretes?|codes? (?:secrets?|
+        internes?|speciaux|special))
+    """
+)
+CODE_WORD = _flat(
+    rf"""
+        \b(?:say|says|said|saying|mentions?|mentioning|gives?|giving|quotes?|quoting|uses?|using|
+        provides?|providing|enters?|entering|knows?|utters?|speaks?|with|dit|disent|dire|donne|
+        donnent|prononce|prononcent|cite|citent|indique|indiquent|connait|connaissent|avec|
+        utilise|utilisent|communique|communiquent)[ "'«“]+(?:the |a |an |this |our |their |le |
+        la |les |un |une |ce |cette |l')?{_CODE_NOUN}\b
+        |\b(?:the |le |la |ce |this )?{_CODE_NOUN} [\w-]+ (?:gives?|grants?|unlocks?|entitles?|
+        donne droit|ouvre droit|permet|debloque)
+    """
+)
+CHECKS_LIFTED = _flat(
+    r"""
+        (?:\bwithout (?:any |an |the )?(?:identity |id |security |further |additional |usual |
+        kyc )?(?:checks?|checking|verification|verifying|questions|proof|authentication)\b|
+        \bno (?:identity |id |security |further |kyc )?(?:checks?|verification|questions asked|
+        proof)\b|\bskip(?:s|ping)? (?:the |all )?(?:identity |id |security |usual |kyc )?
+        (?:checks?|verification|authentication)\b|\b(?:treat|consider|mark|regard)(?:s|ed)?
+        (?: their| the customer'?s?| the caller'?s?| his| her| the)? (?:identity|account|caller|
+        customer|them|client) as (?:verified|authenticated|approved)\b|\bpre-?approved\b|
+        \b(?:is|are) (?:automatically|instantly) (?:approved|verified)\b|\bsans (?:aucune? )?
+        (?:controles?|verifications?|justificatifs?|questions?|pieces? justificatives?)\b|
+        \b(?:considere[rz]?|traite[rz]?) (?:son|leur|l') ?(?:identite|compte) comme
+        (?:verifiee?|validee?)\b|\b(?:est|sont) (?:pre-?approuvee?s?|automatiquement
+        (?:approuvee?s?|validee?s?)))
+    """
+)
