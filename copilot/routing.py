@@ -18,6 +18,9 @@ flag and a category the flag forbids has its category moved, and says why in `re
    it; `Route` cannot see the text.
 5. `asks_for_human` never leaves an AI-suitable category: the intent's own category when it is
    human-led, else `complex_problem`.
+6. A possible prompt injection in the turn (`knowledge_base.injection.scan_turn`) ->
+   `sensitive_data` when the route is still AI-suitable: the advisor leads with a briefing,
+   never a ready-to-send reply. Like rule 4 it is not a flag: `escalate(..., injection=True)`.
 
 The rules are applied in that order, so fraud wins over a legal threat (the account is secured
 first; the threat stays visible as a flag). `churn_risk` moves nothing by itself: closing an
@@ -157,6 +160,7 @@ def escalate(
     *,
     sensitive_pii: bool = False,
     intent_category: Category | str | None = None,
+    injection: bool = False,
 ) -> tuple[Category, list[str]]:
     """Apply the rule of escalation; return the category and why it moved (empty if it did not).
 
@@ -184,6 +188,8 @@ def escalate(
     if Flag.ASKS_FOR_HUMAN in present and current in AI_SUITABLE:
         fallback = Category(intent_category) if intent_category else Category.COMPLEX_PROBLEM
         move(fallback if fallback in HUMAN_LED else Category.COMPLEX_PROBLEM, "asks for a person")
+    if injection and current in AI_SUITABLE:
+        move(Category.SENSITIVE_DATA, "possible prompt injection in the message")
     return current, reasons
 
 

@@ -18,6 +18,7 @@ from copilot.engines.base import Engine, EngineError
 from copilot.privacy import Redactor, has_sensitive_data
 from copilot.retrieval import Retriever
 from copilot.routing import Route, escalate
+from copilot.screening import injection_flags, injection_reason
 from copilot.session import CopilotSession, Suggestion, make_engine
 from copilot.state import Decision
 from knowledge_base import SAMPLES_DIR
@@ -189,13 +190,22 @@ def assist_cmd(
         Console().print("[bold]wrap-up summary[/]", summary.model_dump())
 
 
-def _route_line(engine: Engine, text: str) -> Route:
-    redacted = Redactor().redact(text)
+def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]:
+    """The route of one turn, escalated as the graph does, and its injection flags."""
+    redactor = Redactor()
+    redacted = redactor.redact(text)
+    injection = injection_flags(text, redactor)
     route = engine.understand(redacted.text, [])
     category, moved = escalate(
-        route.category, list(route.flags), sensitive_pii=has_sensitive_data(redacted.entities)
+        route.category,
+        list(route.flags),
+        sensitive_pii=has_sensitive_data(redacted.entities),
+        injection=bool(injection),
     )
-    return route.model_copy(update={"category": category, "reasons": [*route.reasons, *moved]})
+    if injection:
+        moved.append(injection_reason(injection))
+    reasons = [*route.reasons, *moved]
+    return route.model_copy(update={"category": category, "reasons": reasons}), injection
 
 
 @cli.command("classify")
@@ -203,7 +213,8 @@ def _route_line(engine: Engine, text: str) -> Route:
 @click.option("--json", "as_json", is_flag=True)
 @reports_errors
 def classify_cmd(engine_name: str | None, as_json: bool) -> None:
-    """Route each line of stdin: category, confidence, flags, intent, language, sentiment."""
+    """Route each line of stdin: category, confidence, flags, intent, language, sentiment, and
+    prompt-injection flags ("injection:KIND" in the flags column; "injection" in --json)."""
     settings = Settings()
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
@@ -212,15 +223,17 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
         if not line.strip():
             continue
         try:
-            route = _route_line(engine, line.rstrip("\n"))
+            route, injection = _route_line(engine, line.rstrip("\n"))
         except EngineError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
         if as_json:
-            print_json(route.model_dump(mode="json"))
+            print_json(route.model_dump(mode="json") | {"injection": injection})
         else:
+            flags = [f.value for f in route.flags]
+            flags += [f"injection:{kind}" for kind in dict.fromkeys(f["kind"] for f in injection)]
             click.echo(
                 f"{route.category.value}\t{route.confidence:.2f}\t{route.intent}\t"
-                f"{','.join(f.value for f in route.flags)}\t{line.strip()}"
+                f"{','.join(flags)}\t{line.strip()}"
             )
 
 

@@ -20,6 +20,7 @@ from copilot.engines.offline_text import (
     PITFALLS,
     cite_sentence,
     fill_slots,
+    liftable,
     limit_sentences,
     relevant_sentences,
 )
@@ -101,7 +102,7 @@ class OfflineEngine:
             text, _missing = fill_slots(macro.text, macro.slots, conversation or turn)
             backing = [(c.n, c.text) for c in cards if c.doc_id in macro.articles]
             sentences = []
-            for sentence in split_sentences(text):
+            for sentence in filter(liftable, split_sentences(text)):
                 numbers = cite_sentence(sentence, backing)
                 marks = "".join(f" [{n}]" for n in numbers)
                 sentences.append(_attach(sentence, marks))
@@ -139,8 +140,10 @@ class OfflineEngine:
             lines.append(f"{PHRASES['pitfalls'][lang]}:")
             lines.extend(f"- {t}" for t in dict.fromkeys(traps))
         macro = self._pick_macro(route, cards, turn)
-        if macro:
-            first = split_sentences(fill_slots(macro.text, macro.slots, turn)[0])[0]
+        filled = fill_slots(macro.text, macro.slots, turn)[0] if macro else ""
+        opening = [s for s in split_sentences(filled) if liftable(s)]
+        if opening:
+            first = opening[0]
             lines.append(
                 f"{PHRASES['opening_line'][lang]}: « {first} »"
                 if lang == "fr"

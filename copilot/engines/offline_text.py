@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from copilot.grounding import figures, split_sentences
+from knowledge_base.injection import scan_document
 from knowledge_base.lexical import tokenize_query
 
 PHRASES = {
@@ -169,19 +170,31 @@ def is_statement(sentence: str) -> bool:
     return len(_WORD_RUN.findall(sentence)) >= 3
 
 
+def liftable(sentence: str) -> bool:
+    """A sentence the engine may copy into a draft: the injection screen finds nothing in it.
+
+    Documents are screened when indexed, but one indexed with --allow, a macro, or a passage
+    indexed before a rule existed may still hold an instruction: each lifted sentence is
+    screened again here, so none is ever presented as policy."""
+    return not scan_document(sentence)
+
+
 def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
-    """The passage's sentences sharing most stemmed words with the query, in passage order."""
+    """The passage's sentences sharing most stemmed words with the query, in passage order
+    (only `liftable` ones)."""
     wanted = set(tokenize_query(query))
     lines = [s.strip() for s in split_sentences(plain(passage))]
     scored = [
-        (len(wanted & set(tokenize_query(s))), i, s) for i, s in enumerate(lines) if len(s) > 20
+        (len(wanted & set(tokenize_query(s))), i, s)
+        for i, s in enumerate(lines)
+        if len(s) > 20 and liftable(s)
     ]
     best = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]
 
 
 def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[int, str]]:
-    """Sentences stating figures (amounts, deadlines, caps), with their card number."""
+    """`liftable` sentences stating figures (amounts, deadlines, caps), with their card number."""
     out: list[tuple[int, str]] = []
     for n, text in passages:
         for sentence in split_sentences(plain(text)):
@@ -191,6 +204,7 @@ def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[i
                 and is_statement(clean)
                 and len(clean) < 260
                 and not clean.startswith("#")
+                and liftable(clean)
             ):
                 out.append((n, clean))
                 if len(out) >= limit:

@@ -15,8 +15,8 @@ from langgraph.runtime import Runtime
 from copilot.context import Context, context_of
 from copilot.privacy import SENSITIVE_TYPES, Redactor
 from copilot.routing import Category, Route, escalate
+from copilot.screening import injection_flags, injection_reason
 from copilot.state import State
-from knowledge_base.injection import scan_turn
 
 
 def redact(state: State) -> dict[str, Any]:
@@ -31,9 +31,10 @@ def redact(state: State) -> dict[str, Any]:
         "started_at": time.perf_counter(),
     }
     if state.role == "customer":
-        findings = [{"kind": f.kind, "excerpt": redactor.redact(f.excerpt).text}
-                    for f in scan_turn(state.turn)]
-        update |= {"injection": findings, "redaction": redactor.mapping}
+        update |= {
+            "injection": injection_flags(state.turn, redactor),
+            "redaction": redactor.mapping,
+        }
         update |= {
             "redacted_turn": result.text,
             "pii_types": sorted({e.type for e in result.entities}),
@@ -52,11 +53,12 @@ def understand(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     earlier = state.transcript[:-1] if state.turn else state.transcript
     route = context_of(runtime).engine.understand(state.redacted_turn, earlier)
     sensitive = bool(SENSITIVE_TYPES & set(state.pii_types))
-    category, moved = escalate(route.category, list(route.flags), sensitive_pii=sensitive)
+    category, moved = escalate(
+        route.category, list(route.flags), sensitive_pii=sensitive, injection=bool(state.injection)
+    )
     reasons = [*route.reasons, *moved]
     if state.injection:
-        kinds = ", ".join(sorted({f["kind"] for f in state.injection}))
-        reasons.append(f"possible prompt injection ({kinds}): treated as data, not instructions")
+        reasons.append(injection_reason(state.injection))
     confidence = route.confidence
     if state.category_override:
         category = Category(state.category_override)
