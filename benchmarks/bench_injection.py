@@ -12,6 +12,17 @@ category: cases, flagged, recall (attacks) or false alarms (benign). "Precision"
 is its true positives over those plus every benign false alarm; the overall row pools all
 attack categories. Time is CPU time per 1,000 characters.
 
+Planted documents (benchmarks/data/injection_planted.jsonl, 49 attacks and 12 benign look-alikes,
+FR/EN, Markdown and HTML: personas, indirect prompt leaks, URL/base64/entity/quoted-printable/
+\\u encodings, l33t and letter spacing, code words that lift checks, and injections hidden in HTML
+comments, meta, alt/title/aria-label, noscript and template): each is written to a file and
+indexed by `index_paths`, so the loader, the HTML extractor and the indexer's screen all count.
+Per technique: how many were quarantined.
+
+Benign real data (public, /work/shared/eval or $COPILOT_EVAL_DIR; skipped when absent): false
+quarantines on the sample KB articles and the OR-ShARC policy passages (`scan_document`), false
+flags on banking77 and bitext customer queries and EN/FR tweets (`scan_turn`).
+
 Agent (offline engine, as tests/unit/test_graph.py builds it: `hash` embeddings through
 `index_paths`, `OfflineEngine` with a keyword understanding stub):
 
@@ -22,6 +33,8 @@ Agent (offline engine, as tests/unit/test_graph.py builds it: `hash` embeddings 
   `probe` question is asked and the draft is checked for its `payload` (a run of 6 words, or
   its URL). Then again with the planted articles screened out by `scan_document`, as the
   indexer will do once wired;
+* attack turns the screen flags must get a briefing (advisor-led), never a reply draft;
+* the planted documents are run the same way as `indirect_kb` cases;
 * every suggestion is accepted, and `session.records()` must hold nothing before the decision
   and a decision on every record after it. The copilot has no way to execute an action: next
   actions are suggestions the advisor carries out.
