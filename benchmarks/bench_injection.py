@@ -524,7 +524,8 @@ def _print(res: dict[str, Any]) -> None:
         f"{t['flagged']}/{t['n']} / {t['flagged_with_reply_draft']}/{t['flagged']}",
     )
     table.add_row(
-        "planted KB articles (corpus) quarantined by the indexer", f"{ind['quarantined']}/{ind['n']}"
+        "planted KB articles (corpus) quarantined by the indexer",
+        f"{ind['quarantined']}/{ind['n']}",
     )
     for label in ("unscreened", "screened"):
         row = ind[label]
