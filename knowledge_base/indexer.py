@@ -32,6 +32,7 @@ from knowledge_base.settings import KnowledgeBaseSettings
 from knowledge_base.store import (
     check_kb_name,
     collection_name,
+    is_generation_of,
     lexical_dir,
     lexical_text,
     open_client,
@@ -106,16 +107,15 @@ def _doc_record(doc: Document, chunk_count: int) -> dict[str, Any]:
 
 def _clear_debris(client: Any, settings: KnowledgeBaseSettings, kb: str, live: str | None) -> None:
     """Drop generations of this KB that are not live: left by a killed run or a failed switch."""
-    prefix = f"kb-{kb}-g"
     for coll in client.list_collections():
         name = coll if isinstance(coll, str) else coll.name
-        if name.startswith(prefix) and name != live:
+        if is_generation_of(kb, name) and name != live:
             client.delete_collection(name)
             remove_lexical(settings, name)
     lex_root = settings.data_dir / "lexical"
     if lex_root.exists():
-        for directory in lex_root.glob(f"{prefix}*"):
-            if directory.name != live:
+        for directory in lex_root.iterdir():
+            if is_generation_of(kb, directory.name) and directory.name != live:
                 shutil.rmtree(directory, ignore_errors=True)
 
 

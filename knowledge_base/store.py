@@ -44,6 +44,13 @@ def collection_name(kb: str, generation: int) -> str:
     return f"kb-{kb}-g{generation:06d}"
 
 
+def is_generation_of(kb: str, name: str) -> bool:
+    """Whether `name` is a generation of KB `kb` exactly (its collection or lexical folder, or
+    the `.tmp` folder of a sidecar being written): never one of KB `<kb>-g2` or `<kb>-germany`,
+    whose names merely start the same way."""
+    return re.fullmatch(rf"kb-{re.escape(kb)}-g[0-9]{{6,}}(?:\.tmp)?", name) is not None
+
+
 def open_client(settings: KnowledgeBaseSettings) -> Any:
     """A Chroma client: the server at `chroma_url` if set, else the embedded store."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
