@@ -27,14 +27,29 @@ _KNOWN = {
 }
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML where a date-shaped value that is no real date (`2026-13-45`) stays a string,
+    so the field check names it instead of YAML raising a bare ValueError."""
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Return (fields, body); a text without front matter gives ({}, text)."""
     match = _FRONT.match(text)
     if not match:
         return {}, text
     try:
-        fields = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
+        fields = yaml.load(match.group(1), Loader=_FrontMatterLoader) or {}  # noqa: S506
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # constructors raise the latter two
         first_line = str(exc).splitlines()[0]
         raise DocumentError(f"invalid front matter: {first_line}") from exc
     if not isinstance(fields, dict):
@@ -70,7 +85,7 @@ def document_from_fields(fields: dict[str, Any], text: str, source: str) -> Docu
         )
     try:
         version = int(fields.get("version", 1))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: `version: .inf`
         raise DocumentError(
             f"invalid front matter: version '{fields.get('version')}' is not a whole number"
         ) from exc
