@@ -19,6 +19,7 @@ The earlier turns of the conversation give the sentiment trend, keep the flags t
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ import yaml
 from copilot import understanding_rules as rules
 from copilot.routing import AI_SUITABLE, HUMAN_LED, Category, Flag, Route, escalate
 from knowledge_base import SAMPLES_DIR
+from knowledge_base.atomic import load_array_or_none, save_array_atomic
 from knowledge_base.embeddings import Embedder
 from knowledge_base.language import detect_language
 
@@ -134,6 +136,17 @@ def load_intents(path: Path | str = DEFAULT_INTENTS) -> list[IntentSpec]:
 _MATRIX_CACHE: dict[tuple[str, str], np.ndarray] = {}
 
 
+_log = logging.getLogger(__name__)
+
+
+def _read_cached_matrix(path: Path, rows: int) -> np.ndarray | None:
+    """The cached example embeddings, or None when missing, unreadable or not `rows` long."""
+    matrix = load_array_or_none(path)
+    if matrix is None or matrix.ndim != 2 or matrix.shape[0] != rows:
+        return None
+    return matrix
+
+
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
@@ -181,13 +194,15 @@ class Understanding:
         if cache_dir is not None:
             safe = "".join(c if c.isalnum() else "-" for c in key[0])
             path = Path(cache_dir) / f"intents-{safe}-{digest}.npy"
-        if path is not None and path.exists():
-            matrix = np.load(path)
-        else:
+        matrix = _read_cached_matrix(path, rows=len(texts)) if path is not None else None
+        if matrix is None:
             matrix = _unit_rows(self._embed(texts))
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(path, matrix)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    save_array_atomic(path, matrix)
+                except OSError as exc:  # a cache: the next run embeds the examples again
+                    _log.warning("intent cache not saved at %s: %s", path, exc.strerror or exc)
         _MATRIX_CACHE[key] = matrix
         return matrix
 

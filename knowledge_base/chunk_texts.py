@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge_base.atomic import load_array_or_none
+
 DATA = "texts.bin"
 OFFSETS = "texts-offsets.npy"
 
@@ -36,11 +38,11 @@ class ChunkTexts:
     @classmethod
     def load(cls, directory: Path, rows: int) -> ChunkTexts | None:
         """The texts saved in `directory`, or None when absent (a generation indexed before
-        they were kept) or not matching the `rows` chunks of the generation."""
+        they were kept), unreadable or not matching the `rows` chunks of the generation."""
         data_path, offsets_path = directory / DATA, directory / OFFSETS
-        if not (data_path.exists() and offsets_path.exists()):
+        offsets = load_array_or_none(offsets_path)
+        if offsets is None or not data_path.is_file():
             return None
-        offsets = np.load(offsets_path)
         size = data_path.stat().st_size
         if offsets.shape != (rows + 1,) or int(offsets[-1]) != size:
             return None

@@ -9,6 +9,7 @@ switches by rewriting the manifest in one write, so readers never see a half-bui
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from knowledge_base.atomic import load_array_or_none
 from knowledge_base.chunk_texts import ChunkTexts
 from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
 from knowledge_base.errors import KnowledgeBaseError
@@ -46,9 +48,10 @@ def collection_name(kb: str, generation: int) -> str:
 
 def is_generation_of(kb: str, name: str) -> bool:
     """Whether `name` is a generation of KB `kb` exactly (its collection or lexical folder, or
-    the `.tmp` folder of a sidecar being written): never one of KB `<kb>-g2` or `<kb>-germany`,
-    whose names merely start the same way."""
-    return re.fullmatch(rf"kb-{re.escape(kb)}-g[0-9]{{6,}}(?:\.tmp)?", name) is not None
+    the `.<pid>.tmp` folder of a sidecar being written): never one of KB `<kb>-g2` or
+    `<kb>-germany`, whose names merely start the same way."""
+    pattern = rf"kb-{re.escape(kb)}-g[0-9]{{6,}}(?:(?:\.[0-9]+)?\.tmp)?"
+    return re.fullmatch(pattern, name) is not None
 
 
 def open_client(settings: KnowledgeBaseSettings) -> Any:
@@ -130,7 +133,7 @@ class KnowledgeBase:
     """Unit-length chunk vectors, rows aligned with `lexical.ids`: exact cosine in memory."""
     embedder: Embedder
     texts: ChunkTexts | None = None
-    """Chunk texts by row (None for a generation indexed before they were kept: ask Chroma)."""
+    """Chunk texts by row (None when the sidecar could not be written: ask Chroma)."""
 
     @classmethod
     def open(
@@ -151,8 +154,7 @@ class KnowledgeBase:
                 f"knowledge base '{kb}' points at a missing collection {manifest['collection']}: "
                 f"re-index it with `copilot kb index PATH --kb {kb} --full`"
             ) from exc
-        lexical, vectors = load_or_rebuild_sidecar(settings, collection)
-        texts = ChunkTexts.load(lexical_dir(settings, collection.name), len(lexical.ids))
+        lexical, vectors, texts = load_or_rebuild_sidecar(settings, collection)
         return cls(kb, manifest, collection, lexical, vectors, ef.embedder, texts)
 
     @property
@@ -163,15 +165,24 @@ class KnowledgeBase:
 def save_sidecar(
     directory: Path, lexical: LexicalIndex, vectors: np.ndarray, texts: Sequence[str]
 ) -> None:
-    """Write a generation's BM25 index, vector matrix and chunk texts aside, then move them in
-    place."""
-    tmp = directory.with_name(directory.name + ".tmp")
+    """Write a generation's BM25 index, vector matrix and chunk texts into a folder of their
+    own, then move it in place: a reader finds the whole sidecar or none (and then rebuilds it).
+    Two readers rebuilding the same sidecar each write their own folder; the first one wins."""
+    tmp = directory.with_name(f"{directory.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    lexical.save(tmp)
-    np.save(tmp / "vectors.npy", unit_rows(vectors))
-    ChunkTexts.save(tmp, texts)
-    shutil.rmtree(directory, ignore_errors=True)
-    tmp.rename(directory)
+    try:
+        lexical.save(tmp)
+        np.save(tmp / "vectors.npy", unit_rows(vectors))
+        ChunkTexts.save(tmp, texts)
+        if directory.exists():  # a damaged sidecar being rebuilt
+            shutil.rmtree(directory, ignore_errors=True)
+        try:
+            tmp.rename(directory)
+        except OSError:
+            if not directory.is_dir():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def unit_rows(vectors: Any) -> np.ndarray:
@@ -183,14 +194,33 @@ def unit_rows(vectors: Any) -> np.ndarray:
     return matrix / np.where(norms == 0, 1.0, norms)
 
 
-def load_or_rebuild_sidecar(
-    settings: KnowledgeBaseSettings, collection: Any
-) -> tuple[LexicalIndex, np.ndarray]:
-    """Load the BM25 index and vectors of this generation, or rebuild them from the collection
-    itself (a reader on another machine than the indexer, with a Chroma server)."""
+Sidecar = tuple[LexicalIndex, np.ndarray, ChunkTexts | None]
+"""A generation's BM25 index, unit vectors and chunk texts, rows aligned."""
+
+
+def _load_sidecar(directory: Path) -> Sidecar | None:
+    """The saved sidecar, or None when a part is missing, unreadable or not matching."""
+    vectors = load_array_or_none(directory / "vectors.npy")
+    if vectors is None:
+        return None
+    try:
+        lexical = LexicalIndex.load(directory)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):  # json, numpy, bm25s errors
+        return None
+    if len(lexical.ids) != len(lexical.catalog) or len(vectors) not in (0, len(lexical.ids)):
+        return None
+    texts = ChunkTexts.load(directory, len(lexical.ids))
+    return None if texts is None else (lexical, vectors, texts)
+
+
+def load_or_rebuild_sidecar(settings: KnowledgeBaseSettings, collection: Any) -> Sidecar:
+    """Load the sidecar of this generation, or rebuild it from the collection itself (a reader
+    on another machine than the indexer, with a Chroma server; a generation indexed before
+    chunk texts were kept; a damaged file)."""
     directory = lexical_dir(settings, collection.name)
-    if (directory / "ids.json").exists() and (directory / "vectors.npy").exists():
-        return LexicalIndex.load(directory), np.load(directory / "vectors.npy")
+    saved = _load_sidecar(directory)
+    if saved is not None:
+        return saved
     got = collection.get(include=["documents", "metadatas", "embeddings"])
     metas = got["metadatas"] or []
     texts = [
@@ -202,4 +232,4 @@ def load_or_rebuild_sidecar(
     has_vectors = embeddings is not None and len(embeddings) > 0
     vectors = unit_rows(embeddings) if has_vectors else np.zeros((0, 0), dtype=np.float32)
     save_sidecar(directory, index, vectors, got["documents"] or [])
-    return index, vectors
+    return index, vectors, ChunkTexts.load(directory, len(index.ids))

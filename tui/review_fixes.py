@@ -8,9 +8,10 @@ suggestion, so the file always says what the reviews say now.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from knowledge_base.atomic import write_text_atomic
 
 FIX_FIELDS = ("chunk_id", "doc_id", "version", "effective_date", "title", "section", "change")
 
@@ -52,8 +53,4 @@ def kb_fixes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def write_kb_fixes(path: Path, entries: list[dict[str, Any]]) -> None:
     """Replace `path` with the entries (through a temporary file: never half written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for entry in entries:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    write_text_atomic(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))

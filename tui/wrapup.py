@@ -8,12 +8,12 @@ written to `<data_dir>/summaries/<thread_id>.json` until the contact store takes
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from copilot.state import Summary
+from knowledge_base.atomic import write_text_atomic
 
 SECTIONS: list[tuple[str, str]] = [
     ("key_facts", "Key facts"),
@@ -81,7 +81,5 @@ def save_summary(folder: Path, thread_id: str, summary: Summary, text: str) -> P
         "summary": summary.model_dump(),
         "text": text,
     }
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(payload, ensure_ascii=False, indent=2))
     return path

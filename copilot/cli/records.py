@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from copilot.config import Settings
 from copilot.store import QueueFilter, Store, describe_database, open_store
 from copilot.store.feedback import feedback_cases
 from copilot.store.report import HEAVY_EDIT_WORDS, build_report, rate_cells
+from knowledge_base.atomic import write_text_atomic
 from knowledge_base.errors import KnowledgeBaseError
 
 
@@ -152,12 +152,8 @@ def export_feedback_cmd(out: Path, since: str | None) -> None:
     """Accepted and edited drafts as labelled cases for `copilot eval retrieval --queries`."""
     rows = _open().suggestions(QueueFilter(since=_since(since)))
     cases, skipped = feedback_cases(rows)
-    tmp = out.with_name(out.name + ".tmp")
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            for case in cases:
-                fh.write(json.dumps(case, ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
+        write_text_atomic(out, "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
     except OSError as exc:
         raise KnowledgeBaseError(f"cannot write {out}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {len(cases)} cases to {out} ({skipped} sent replies cite no passage)")

@@ -30,6 +30,7 @@ from copilot.evaluation.metrics import (
 )
 from copilot.retrieval import FusionWeights, Mode, Retriever
 from knowledge_base import SAMPLES_DIR as SAMPLES
+from knowledge_base.atomic import write_text_atomic
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
@@ -189,22 +190,22 @@ def evaluate(outcomes: list[QueryOutcome], mode: Mode, k: int) -> dict[str, Any]
 
 
 def write_predictions(outcomes: list[QueryOutcome], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for o in outcomes:
-            out.write(
-                json.dumps(
-                    {
-                        "id": o.id,
-                        "ranked_ids": o.ranked,
-                        "relevant_ids": sorted(o.relevant),
-                        "hit@5": hit_at(o.ranked, o.relevant, 5) if o.relevant else None,
-                        "abstained": o.abstained,
-                        "confidence": round(o.confidence, 4),
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+    lines = [
+        json.dumps(
+            {
+                "id": o.id,
+                "ranked_ids": o.ranked,
+                "relevant_ids": sorted(o.relevant),
+                "hit@5": hit_at(o.ranked, o.relevant, 5) if o.relevant else None,
+                "abstained": o.abstained,
+                "confidence": round(o.confidence, 4),
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for o in outcomes
+    ]
+    write_text_atomic(path, "".join(lines))
 
 
 def evaluate_retrieval(

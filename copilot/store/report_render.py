@@ -10,9 +10,7 @@ display and leaves no global figure state behind. Only this module imports matpl
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
@@ -28,6 +26,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from copilot.routing import HUMAN_LED
 from copilot.store.database import StoreError
 from copilot.store.report import SLICES
+from knowledge_base.atomic import write_bytes_atomic
 
 FORMATS = ("html", "png")
 DECISIONS = (  # (report key, label, colour): Okabe-Ito, readable for colour-blind readers
@@ -49,20 +48,8 @@ def render_report(report: dict[str, Any], target: Path, fmt: str) -> None:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    # A reader (or a browser left open on the last report) never sees a half-written file. Not
-    # tempfile.mkstemp: its 0600 mode would make a report meant for sharing private; 0666 here
-    # goes through the umask like any file the user writes.
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_bytes_atomic(target, data)
     except OSError as exc:
         raise StoreError(f"cannot write the report to {target}: {exc.strerror or exc}") from exc
 

@@ -35,3 +35,61 @@ def test_an_impossible_date_skips_its_document_and_the_rest_is_indexed(tmp_path:
     }
     code, _, err = run("kb", "index", str(tmp_path))  # the human output names it on stderr
     assert code == 0 and "bad-date.md" in err and "2026-13-45" in err
+
+
+def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) -> None:
+    from copilot import understanding
+    from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
+
+    turn = "I was charged twice for my order, I want a refund\n"
+    code, first, err = run("classify", "--json", stdin=turn)
+    assert code == 0, err
+    (cache,) = (isolated_env / "cache").glob("intents-*.npy")
+    whole = cache.read_bytes()
+    cache.write_bytes(whole[:7])  # what a full disk left behind
+    monkeypatch.setattr(understanding, "_MATRIX_CACHE", {})  # as in a new process
+    code, again, err = run("classify", "--json", stdin=turn)
+    assert code == 0, err
+    assert json.loads(again) == json.loads(first)
+    assert cache.read_bytes() == whole  # rebuilt
+
+
+def test_a_damaged_sidecar_is_rebuilt(tmp_path: Path, settings) -> None:
+    from copilot.retrieval import Retriever
+    from knowledge_base.indexer import index_paths
+    from knowledge_base.store import KnowledgeBase, lexical_dir
+
+    write_article(tmp_path / "docs", "fees", "A late fee of 5 euros applies.")
+    write_article(tmp_path / "docs", "refunds", "Refunds are credited within 5 days.")
+    index_paths([tmp_path / "docs"], settings)
+    folder = lexical_dir(settings, KnowledgeBase.open(settings).collection.name)
+    whole = {f.name: f.read_bytes() for f in folder.iterdir()}
+    for name in whole:
+        (folder / name).write_bytes(whole[name][:3])
+        kb = KnowledgeBase.open(settings)
+        assert Retriever(kb).search("late fee", k=1).hits[0].doc_id == "fees", name
+        assert kb.texts is not None and len(kb.texts) == 2, name
+        assert all((folder / n).stat().st_size > 3 for n in whole), name  # rebuilt
+
+
+def test_a_write_that_fails_midway_leaves_the_previous_file(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from knowledge_base import atomic
+
+    target = tmp_path / "cache.npy"
+    atomic.write_text_atomic(target, "previous")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    try:
+        atomic.write_text_atomic(target, "x" * 10_000)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    else:
+        raise AssertionError("the failed write was not reported")
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["cache.npy"]  # no temporary file left
