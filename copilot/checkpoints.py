@@ -39,8 +39,7 @@ def open_checkpointer(settings: Settings) -> Any:
         return saver
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / "contacts.sqlite"
+    path = settings.writable_data_dir() / "contacts.sqlite"
     try:
         lite = sqlite3.connect(path, check_same_thread=False, timeout=10)
         lite.execute("PRAGMA journal_mode=WAL")

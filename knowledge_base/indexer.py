@@ -68,8 +68,7 @@ class IndexSummary:
 @contextmanager
 def _kb_lock(settings: KnowledgeBaseSettings, kb: str) -> Iterator[None]:
     """One indexer per knowledge base on this machine at a time."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.data_dir / f".index-{kb}.lock", "w") as handle:
+    with open(settings.writable_data_dir() / f".index-{kb}.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

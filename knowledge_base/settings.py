@@ -6,12 +6,15 @@ settings (`copilot.config.Settings`) extend this class, so there is one place fo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge_base.errors import KnowledgeBaseError
 
 
 def default_data_dir() -> Path:
@@ -46,3 +49,20 @@ class KnowledgeBaseSettings(BaseSettings):
     """Files above this size are reported and skipped, not indexed."""
     chroma_timeout_s: float = 10.0
     """How long to wait for a Chroma server before reporting it unreachable."""
+
+    def writable_data_dir(self) -> Path:
+        """The data directory, created when missing; a `KnowledgeBaseError` says in one line
+        why it cannot be used (a file in its place, no permission to write in it)."""
+        path = self.data_dir
+        where = f"COPILOT_DATA_DIR {path}"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            raise KnowledgeBaseError(f"{where} is a file, not a directory") from exc
+        except NotADirectoryError as exc:
+            raise KnowledgeBaseError(f"{where}: a part of that path is a file") from exc
+        except OSError as exc:
+            raise KnowledgeBaseError(f"{where} cannot be created: {exc.strerror or exc}") from exc
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise KnowledgeBaseError(f"{where} is read-only: the index and records are kept there")
+        return path

@@ -58,8 +58,8 @@ def open_client(settings: KnowledgeBaseSettings) -> Any:
     """A Chroma client: the server at `chroma_url` if set, else the embedded store."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
-        path = settings.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
+        path = settings.writable_data_dir() / "chroma"
+        path.mkdir(exist_ok=True)
         try:
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         except Exception as exc:

@@ -93,3 +93,65 @@ def test_a_write_that_fails_midway_leaves_the_previous_file(tmp_path: Path, monk
         raise AssertionError("the failed write was not reported")
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["cache.npy"]  # no temporary file left
+
+
+def _commands(tmp_path: Path) -> list[tuple[str, ...]]:
+    from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
+
+    write_article(tmp_path / "docs", "fees", "A late fee of 5 euros applies.")
+    transcript = tmp_path / "contact.jsonl"
+    transcript.write_text('{"role": "customer", "text": "Why was I charged a late fee?"}\n')
+    return [
+        ("kb", "index", str(tmp_path / "docs")),
+        ("kb", "search", "late fee"),
+        ("assist", "--transcript", str(transcript)),
+    ]
+
+
+def test_a_data_directory_that_is_a_file_is_one_line(
+    tmp_path: Path, isolated_env: Path, monkeypatch
+) -> None:
+    commands = _commands(tmp_path)
+    isolated_env.write_text("not a directory")
+    for args in commands:
+        code, _, err = run(*args)
+        assert code == 1, args
+        assert err.strip().splitlines()[-1] == (
+            f"error: COPILOT_DATA_DIR {isolated_env} is a file, not a directory"
+        ), args
+        assert "Traceback" not in err
+    monkeypatch.setenv("COPILOT_DATA_DIR", str(isolated_env / "below"))
+    code, _, err = run(*commands[0])
+    assert (
+        code == 1
+        and err
+        == f"error: COPILOT_DATA_DIR {isolated_env / 'below'}: a part of that path is a file\n"
+    )
+
+
+def test_a_read_only_data_directory_is_one_line(
+    tmp_path: Path, isolated_env: Path, monkeypatch
+) -> None:
+    """Tests run as root, which writes through chmod 0500: the permission check is made to see
+    what it sees for any other user (os.access is what it asks)."""
+    import os
+
+    commands = _commands(tmp_path)
+    isolated_env.mkdir()
+    isolated_env.chmod(0o500)
+    if os.geteuid() == 0:
+        real_access = os.access
+
+        def access(path: Path, mode: int, **kwargs: object) -> bool:
+            if Path(path) == isolated_env and mode & os.W_OK:
+                return False
+            return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "access", access)
+    for args in commands:
+        code, _, err = run(*args)
+        assert code == 1, args
+        assert err.strip().splitlines()[-1] == (
+            f"error: COPILOT_DATA_DIR {isolated_env} is read-only: "
+            "the index and records are kept there"
+        ), args
