@@ -8,5 +8,9 @@ class KnowledgeBaseError(Exception):
     """A knowledge-base operation failed for a reason the user can act on."""
 
 
+class NotIndexedError(KnowledgeBaseError):
+    """The knowledge base has no live generation yet: nothing was ever indexed into it."""
+
+
 class DocumentError(KnowledgeBaseError):
     """One input file or record could not be turned into documents."""

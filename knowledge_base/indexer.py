@@ -8,12 +8,11 @@ debris. Without any change the run stops after hashing, before touching Chroma's
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.injection import describe, scan_document, strip_invisible
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
+from knowledge_base.locks import held_lock
 from knowledge_base.settings import KnowledgeBaseSettings
 from knowledge_base.store import (
     check_kb_name,
@@ -65,15 +65,16 @@ class IndexSummary:
         return asdict(self)
 
 
-@contextmanager
-def _kb_lock(settings: KnowledgeBaseSettings, kb: str) -> Iterator[None]:
-    """One indexer per knowledge base on this machine at a time."""
-    with open(settings.writable_data_dir() / f".index-{kb}.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise KnowledgeBaseError(f"another indexing run of '{kb}' is in progress") from exc
-        yield
+def _kb_lock(
+    settings: KnowledgeBaseSettings, kb: str, on_wait: Callable[[], None] | None
+) -> AbstractContextManager[None]:
+    """One indexer per knowledge base on this machine at a time; the next one waits its turn."""
+    return held_lock(
+        settings.writable_data_dir() / f".index-{kb}.lock",
+        settings.index_wait_s,
+        f"another indexing run of '{kb}' is still in progress",
+        on_wait,
+    )
 
 
 def _source_file(source: str) -> str:
@@ -145,8 +146,13 @@ def index_paths(
     full: bool = False,
     progress: ProgressCallback | None = None,
     allow_injections: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> IndexSummary:
     """Index the documents below `paths` into knowledge base `kb`.
+
+    Another run of the same `kb` in progress is waited for (`on_wait` is called once when that
+    begins; `settings.index_wait_s` bounds it); this run then finds that one's result, and
+    changes only what still differs.
 
     Documents whose text tries to instruct the assistant are quarantined (reported in
     `failed`) unless `allow_injections`; invisible Unicode is stripped from every document.
@@ -167,7 +173,7 @@ def index_paths(
         "max_tokens": settings.chunk_max_tokens,
     }
 
-    with _kb_lock(settings, kb):
+    with _kb_lock(settings, kb, on_wait):
         client = open_client(settings)
         manifest = read_manifest(client, kb)
         if manifest and manifest.get("embedder") != embedder_config:

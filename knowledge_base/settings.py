@@ -49,6 +49,9 @@ class KnowledgeBaseSettings(BaseSettings):
     """Files above this size are reported and skipped, not indexed."""
     chroma_timeout_s: float = 10.0
     """How long to wait for a Chroma server before reporting it unreachable."""
+    index_wait_s: float = Field(default=600.0, ge=0)
+    """How long an indexing run waits for another run of the same knowledge base to end (two
+    `kb index`, or parallel first runs all indexing the sample) before reporting it."""
 
     def writable_data_dir(self) -> Path:
         """The data directory, created when missing; a `KnowledgeBaseError` says in one line

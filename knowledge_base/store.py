@@ -22,12 +22,14 @@ import chromadb
 import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from knowledge_base.atomic import load_array_or_none
 from knowledge_base.chunk_texts import ChunkTexts
 from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
-from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.errors import KnowledgeBaseError, NotIndexedError
 from knowledge_base.lexical import LexicalIndex
+from knowledge_base.locks import held_lock
 from knowledge_base.settings import KnowledgeBaseSettings
 
 MANIFEST_COLLECTION = "copilot-manifest"
@@ -58,12 +60,20 @@ def open_client(settings: KnowledgeBaseSettings) -> Any:
     """A Chroma client: the server at `chroma_url` if set, else the embedded store."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
-        path = settings.writable_data_dir() / "chroma"
+        data_dir = settings.writable_data_dir()
+        path = data_dir / "chroma"
         path.mkdir(exist_ok=True)
-        try:
-            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        except Exception as exc:
-            raise KnowledgeBaseError(f"cannot open the Chroma store at {path}: {exc}") from exc
+        # Processes opening a fresh store at once would each create its tables ("table
+        # collections already exists"): they open it one after the other.
+        with held_lock(
+            data_dir / ".chroma-open.lock",
+            settings.index_wait_s,
+            f"the Chroma store at {path} is busy",
+        ):
+            try:
+                return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            except Exception as exc:
+                raise KnowledgeBaseError(f"cannot open the Chroma store at {path}: {exc}") from exc
     url = urlparse(settings.chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise KnowledgeBaseError(f"invalid COPILOT_CHROMA_URL '{settings.chroma_url}'")
@@ -86,16 +96,23 @@ def open_client(settings: KnowledgeBaseSettings) -> Any:
     return client
 
 
-def _manifest_collection(client: Any) -> Any:
+def _manifest_collection(client: Any, create: bool) -> Any:
     # The hash function is never called here (records carry explicit vectors); naming it keeps
     # Chroma from configuring its downloading default for this collection.
-    return client.get_or_create_collection(
-        MANIFEST_COLLECTION, embedding_function=CopilotEmbeddingFunction(provider="hash")
-    )
+    ef = CopilotEmbeddingFunction(provider="hash")
+    if create:
+        return client.get_or_create_collection(MANIFEST_COLLECTION, embedding_function=ef)
+    return client.get_collection(MANIFEST_COLLECTION, embedding_function=ef)
 
 
 def read_manifest(client: Any, kb: str) -> dict[str, Any] | None:
-    got = _manifest_collection(client).get(ids=[kb], include=["documents"])
+    """The manifest of `kb`, or None when it was never indexed. A reader never creates the
+    manifest collection: only an indexing run (holding its lock) writes to the store."""
+    try:
+        manifests = _manifest_collection(client, create=False)
+    except NotFoundError:
+        return None
+    got = manifests.get(ids=[kb], include=["documents"])
     if not got["ids"]:
         return None
     return json.loads(got["documents"][0])
@@ -103,7 +120,7 @@ def read_manifest(client: Any, kb: str) -> dict[str, Any] | None:
 
 def write_manifest(client: Any, kb: str, manifest: dict[str, Any]) -> None:
     """The switch: one upsert makes a new generation live."""
-    _manifest_collection(client).upsert(
+    _manifest_collection(client, create=True).upsert(
         ids=[kb], documents=[json.dumps(manifest, ensure_ascii=False)], embeddings=[[1.0]]
     )
 
@@ -143,7 +160,7 @@ class KnowledgeBase:
         client = client or open_client(settings)
         manifest = read_manifest(client, kb)
         if manifest is None:
-            raise KnowledgeBaseError(
+            raise NotIndexedError(
                 f"knowledge base '{kb}' is not indexed yet: run `copilot kb index PATH --kb {kb}`"
             )
         ef = CopilotEmbeddingFunction.build_from_config(manifest["embedder"])

@@ -41,6 +41,11 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def waiting_for(kb: str) -> Callable[[], None]:
+    """What an indexing run says when it waits for another run of the same knowledge base."""
+    return lambda: click.echo(f"waiting for the indexing run of '{kb}' in progress…", err=True)
+
+
 def print_json(payload: Any) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=None))
 

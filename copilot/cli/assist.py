@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
 from rich.markup import escape
 
-from copilot.cli import cli, print_json, reports_errors
+from copilot.cli import cli, print_json, reports_errors, waiting_for
 from copilot.config import Settings
 from copilot.engines.base import Engine, EngineError
 from copilot.privacy import Redactor, has_sensitive_data
@@ -22,7 +22,7 @@ from copilot.screening import injection_flags, injection_reason
 from copilot.session import CopilotSession, Suggestion, make_engine
 from copilot.state import Decision
 from knowledge_base import SAMPLES_DIR
-from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.errors import KnowledgeBaseError, NotIndexedError
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 
@@ -51,15 +51,16 @@ def read_transcript(path: Path) -> list[dict[str, str]]:
 
 
 def open_retriever(settings: Settings) -> Retriever:
-    """The configured KB; the bundled sample is indexed on first use."""
+    """The configured KB; the bundled sample is indexed on first use (parallel first runs
+    wait for the one that indexes it, then use its result)."""
     try:
         return Retriever(KnowledgeBase.open(settings))
-    except KnowledgeBaseError:
+    except NotIndexedError:
         if settings.kb != "sample":
             raise
-        err.print("indexing the bundled sample knowledge base (first run only)…")
-        index_paths([SAMPLES_DIR / "articles"], settings, kb="sample")
-        return Retriever(KnowledgeBase.open(settings))
+    err.print("indexing the bundled sample knowledge base (first run only)…")
+    index_paths([SAMPLES_DIR / "articles"], settings, kb="sample", on_wait=waiting_for("sample"))
+    return Retriever(KnowledgeBase.open(settings))
 
 
 def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from copilot.cli import cli, print_json, reports_errors, stderr, stdout
+from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
 from copilot.config import Settings
 from copilot.retrieval import MODES, Retriever, SearchFilters
 from knowledge_base import SAMPLES_DIR
@@ -63,6 +63,7 @@ def index_cmd(
             kb=kb_name,
             full=full,
             allow_injections=allow,
+            on_wait=waiting_for(kb_name or settings.kb),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
