@@ -114,8 +114,8 @@ def _clear_debris(client: Any, settings: KnowledgeBaseSettings, kb: str, live: s
             remove_lexical(settings, name)
     lex_root = settings.data_dir / "lexical"
     if lex_root.exists():
-        for directory in lex_root.iterdir():
-            if is_generation_of(kb, directory.name) and directory.name != live:
+        for directory in lex_root.iterdir():  # a reader may be rebuilding the live one's
+            if is_generation_of(kb, directory.name) and directory.name.split(".")[0] != live:
                 shutil.rmtree(directory, ignore_errors=True)
 
 
