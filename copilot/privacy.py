@@ -272,7 +272,9 @@ class Redactor:
     Placeholders look like ``<CARD_1>``, ``<IBAN_1>``, ``<PHONE_2>``.  The same
     value (normalised: letters and digits only, case-folded; ``+33 6..`` and
     ``06..`` are the same phone) of the same type always maps to the same
-    placeholder within one Redactor.  ``mapping``
+    placeholder within one Redactor, and a value the contact gave once is found again
+    without its cue ("Thanks Paul Martin", "Mr Martin" after "my name is Paul Martin"), so
+    keep one Redactor per contact.  ``mapping``
     (placeholder -> raw value) is JSON-serialisable; pass it back to the
     constructor to resume a conversation, numbering continues where it stopped.
     """
@@ -281,6 +283,7 @@ class Redactor:
         self._raw: dict[str, str] = {}
         self._index: dict[tuple[str, str], str] = {}
         self._next: dict[str, int] = {}
+        self._memory: tuple[int, re.Pattern[str], dict[str, str]] | None = None
         for placeholder, raw in (mapping or {}).items():
             m = _PLACEHOLDER.fullmatch(placeholder)
             if not m:
@@ -304,12 +307,26 @@ class Redactor:
     def redact(self, text: str) -> Redaction:
         source = strip_invisible(text)
         entities = detect(source)
+        if self._raw:  # values this contact already gave are found again without their cue
+            entities = _merged(entities, self._remembered(source))
         parts, last = [], 0
         for ent in entities:
             parts += [source[last : ent.start], self._placeholder(ent.type, ent.value)]
             last = ent.end
         parts.append(source[last:])
         return Redaction(text="".join(parts), entities=entities, source=source)
+
+    def _remembered(self, source: str) -> list[Entity]:
+        """Values this contact gave earlier, repeated in `source` (see `_remembered_forms`)."""
+        if self._memory is None or self._memory[0] != len(self._raw):
+            self._memory = (len(self._raw), *_remembered_forms(self._raw))
+        _, rx, types = self._memory
+        found = []
+        for m in rx.finditer(source):
+            typ = types.get(" ".join(m.group().split()).casefold())
+            if typ and (typ != "NAME" or m.group()[0].isupper()):
+                found.append(Entity(typ, m.start(), m.end(), m.group()))
+        return found
 
     def restore(self, text: str) -> str:
         return _PLACEHOLDER.sub(lambda m: self._raw.get(m.group(), m.group()), text)
@@ -321,6 +338,28 @@ class Redactor:
     @property
     def count(self) -> int:
         return len(self._raw)
+
+
+_NOT_PARTS = P.CAPITAL_PARTICLES | P.NOT_NAMES
+
+
+def _remembered_forms(raw: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for the values of a mapping as whole words (any spacing, any case): each value
+    as given, and each part of a name alone ("Martin", "Paul"), which must then be capitalised;
+    with the type of each form (keyed by its spacing-normalised, case-folded text)."""
+    forms = {(_PLACEHOLDER.fullmatch(p).group(1), v) for p, v in raw.items()}  # type: ignore[union-attr]
+    forms |= {("NAME", part) for typ, v in forms if typ == "NAME" for part in v.split()}
+    forms = {(t, v) for t, v in forms if len(v) >= 3 and v.casefold() not in _NOT_PARTS}
+    ordered = sorted(forms, key=lambda f: -len(f[1]))  # longest first: "Paul Martin" > "Paul"
+    pattern = "|".join(r"\s+".join(map(re.escape, v.split())) for _, v in ordered) or "(?!)"
+    types = {" ".join(v.split()).casefold(): t for t, v in ordered}
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE), types
+
+
+def _merged(found: list[Entity], remembered: list[Entity]) -> list[Entity]:
+    """`found` plus the remembered entities that overlap none of them, sorted by start."""
+    extra = [r for r in remembered if all(r.end <= f.start or r.start >= f.end for f in found)]
+    return sorted(found + extra, key=lambda e: e.start)
 
 
 _PARTIAL_PLACEHOLDER = re.compile(r"<[A-Z]*(?:_\d*)?")
