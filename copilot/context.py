@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from copilot.engines.base import Engine, TokenCallback
+from copilot.privacy import Redactor
 from copilot.retrieval import Retriever
 from knowledge_base.catalog import ActionSpec
 
@@ -27,6 +28,8 @@ class Context:
     """'customer' to keep internal procedures out of the cards."""
     on_token: TokenCallback | None = None
     """Receives the draft as it streams."""
+    redactor: Redactor | None = None
+    """The contact's one redactor (the session holds it); None: rebuilt from the state's mapping."""
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +44,12 @@ def default_context() -> Context:
     retriever = open_retriever(settings)
     engine = make_engine(settings, embedder=retriever.kb.embedder)
     return Context(engine=engine, retriever=retriever, actions=load_actions())
+
+
+def redactor_of(runtime: Any, mapping: dict[str, str]) -> Redactor:
+    """The contact's redactor: the session's, or one resumed from the state's `mapping`."""
+    redactor = context_of(runtime).redactor
+    return redactor if redactor is not None else Redactor(mapping=mapping)
 
 
 def context_of(runtime: Any) -> Context:

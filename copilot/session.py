@@ -3,11 +3,18 @@
 It runs the graph per turn up to the advisor's review, hands back a `Suggestion` with personal
 data restored for the advisor's eyes, and resumes the graph with the advisor's `Decision`. A
 contact is a checkpointer thread: quitting and reopening with the same `thread_id` resumes it.
+
+The session holds the contact's one `Redactor` (resumed from the checkpoint's mapping) and hands
+it to the graph, the engine and the record store alike: whatever the advisor types (an edit, an
+instruction, a reason, an approved summary) is redacted with the same placeholders as the
+customer's turns before it reaches a model or a record. Real values are restored for display
+only.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from langgraph.types import Command
@@ -17,6 +24,7 @@ from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
+from copilot.nodes.review import redacted_decision
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
@@ -67,6 +75,18 @@ class CopilotSession:
         """Where suggestions and decisions are recorded (None: only the checkpointer keeps them)."""
         self.advisor = advisor
         self._contact_id: str | None = None
+        self._redactor: Redactor | None = None
+
+    @property
+    def redactor(self) -> Redactor:
+        """The contact's one redactor, resumed from the checkpoint's mapping on first use."""
+        if self._redactor is None:
+            self._redactor = Redactor(mapping=self._values().get("redaction", {}))
+        return self._redactor
+
+    def private(self, text: str) -> str:
+        """`text` as it may be stored or sent to a model: the contact's placeholders."""
+        return self.redactor.redact(text).text
 
     @property
     def _config(self) -> dict[str, Any]:
@@ -82,13 +102,11 @@ class CopilotSession:
             actions=self.actions,
             audience=self.audience,
             on_token=on_token,
+            redactor=self.redactor,
         )
 
     def _values(self) -> dict[str, Any]:
         return dict(self.graph.get_state(self._config).values or {})
-
-    def _restore(self, text: str) -> str:
-        return Redactor(mapping=self._values().get("redaction", {})).restore(text)
 
     def _run(self, payload: Any, on_token: TokenCallback | None) -> Suggestion | None:
         if on_token is None:
@@ -96,10 +114,9 @@ class CopilotSession:
             return self.pending()
         # The draft streams with placeholders: the advisor sees the values as they come, this
         # turn's own included (redacted here exactly as the redact node will redact them).
-        redactor = Redactor(mapping=self._values().get("redaction", {}))
         if isinstance(payload, dict) and payload.get("turn"):
-            redactor.redact(payload["turn"])
-        restorer = StreamingRestorer(redactor.mapping)
+            self.redactor.redact(payload["turn"])
+        restorer = StreamingRestorer(self.redactor.mapping)
         send = on_token
 
         def restored(piece: str) -> None:
@@ -124,8 +141,7 @@ class CopilotSession:
         return any(task.interrupts for task in self.graph.get_state(self._config).tasks)
 
     def _suggestion(self, payload: dict[str, Any], values: dict[str, Any]) -> Suggestion:
-        mapping = values.get("redaction", {})
-        restore = Redactor(mapping=mapping).restore
+        restore = self.redactor.restore
         draft = Draft.model_validate(payload["draft"])
         draft = draft.model_copy(
             update={
@@ -142,7 +158,7 @@ class CopilotSession:
             retrieval_confidence=payload["retrieval_confidence"],
             latency_ms=payload["latency_ms"],
             engine=self.engine.name,
-            pii_redacted=len(mapping),
+            pii_redacted=len(values.get("redaction", {})),
             pii_types=payload.get("pii_types", []),
             injection=[{k: restore(v) for k, v in f.items()} for f in payload.get("injection", [])],
         )
@@ -177,6 +193,7 @@ class CopilotSession:
         """
         if self.pending() is None:
             raise ValueError("no suggestion is waiting for a decision")
+        decision = redacted_decision(decision, self.redactor)  # the graph gets no raw value
         self._record_decision(decision)
         result = self._run(Command(resume=decision.model_dump()), on_token)
         self._record_shown()
@@ -192,18 +209,21 @@ class CopilotSession:
         self._record_shown()
         return result
 
-    def approve_summary(self, summary: Summary) -> None:
-        """The advisor approved the wrap-up: it goes on record, redacted."""
-        if self.store is None:
-            return
-        redactor = Redactor(mapping=self._values().get("redaction", {}))
-        data = summary.model_dump()
-        for key, value in data.items():
-            if isinstance(value, str):
-                data[key] = redactor.redact(value).text
-            elif isinstance(value, list):
-                data[key] = [redactor.redact(v).text if isinstance(v, str) else v for v in value]
-        self.store.record_summary(self._contact(), self.advisor, data)
+    def approve_summary(self, summary: Summary) -> Summary:
+        """The advisor approved the wrap-up: it goes on record redacted, as it is returned."""
+        redacted = _map_texts(summary, self.private)
+        self._keep_mapping()
+        if self.store is not None:
+            self.store.record_summary(self._contact(), self.advisor, redacted.model_dump())
+        return redacted
+
+    def _keep_mapping(self) -> None:
+        """Checkpoint placeholders the session made (in an approved summary) between graph runs,
+        so a resumed contact numbers new values after them. A run that waits for a decision
+        checkpoints them itself when it resumes."""
+        values = self._values()
+        if values and values.get("redaction") != self.redactor.mapping and not self._waiting():
+            self.graph.update_state(self._config, {"redaction": self.redactor.mapping})
 
     # -- the record store ------------------------------------------------------------------------
 
@@ -247,24 +267,21 @@ class CopilotSession:
         suggestion_id = self.store.undecided_suggestion(self._contact())
         if suggestion_id is None:  # shown before the store was configured
             return
-        values = self._values()
-        redactor = Redactor(mapping=values.get("redaction", {}))
         final = decision.text
         if decision.kind == "accept" and final is None:
-            final = (values.get("draft") or {}).get("text")
+            final = (self._values().get("draft") or {}).get("text")
+        private = redacted_decision(decision.model_copy(update={"text": final}), self.redactor)
         self.store.record_decision(
             suggestion_id,
             self.advisor,
-            decision.kind,
-            final_text=redactor.redact(final).text if final is not None else None,
-            reason=redactor.redact(decision.reason).text if decision.reason else None,
-            instruction=redactor.redact(decision.instruction).text
-            if decision.instruction
-            else None,
+            private.kind,
+            final_text=private.text,
+            reason=private.reason,
+            instruction=private.instruction,
         )
 
     def transcript(self) -> list[dict[str, str]]:
-        restore = Redactor(mapping=self._values().get("redaction", {})).restore
+        restore = self.redactor.restore
         return [
             {"role": t["role"], "text": restore(t["text"])}
             for t in self._values().get("transcript", [])
@@ -273,28 +290,30 @@ class CopilotSession:
     def summary(self) -> Summary:
         values = self._values()
         summary = self.engine.summarize(
-            values.get("transcript", []), values.get("routes", []), values.get("suggestions", [])
+            values.get("transcript", []),
+            values.get("routes", []),
+            values.get("suggestions", []),
+            redactor=self.redactor,
         )
-        return _restore_model(summary, values.get("redaction", {}))
+        return _map_texts(summary, self.redactor.restore)
 
     def handover(self) -> HandoverBrief:
-        values = self._values()
-        brief = self.engine.handover(values.get("transcript", []))
-        return _restore_model(brief, values.get("redaction", {}))
+        brief = self.engine.handover(self._values().get("transcript", []), redactor=self.redactor)
+        return _map_texts(brief, self.redactor.restore)
 
     def records(self) -> list[dict[str, Any]]:
         """Reviewed suggestions with decisions, redacted (what a store or audit trail keeps)."""
         return list(self._values().get("suggestions", []))
 
 
-def _restore_model(model: Any, mapping: dict[str, str]) -> Any:
-    restore = Redactor(mapping=mapping).restore
+def _map_texts(model: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a summary or brief with `change` applied to each of its texts."""
     data = model.model_dump()
     for key, value in data.items():
         if isinstance(value, str):
-            data[key] = restore(value)
+            data[key] = change(value)
         elif isinstance(value, list):
-            data[key] = [restore(v) if isinstance(v, str) else v for v in value]
+            data[key] = [change(v) if isinstance(v, str) else v for v in value]
     return type(model).model_validate(data)
 
 

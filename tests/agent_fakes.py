@@ -13,6 +13,10 @@ from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 from tests.conftest import write_article
 
+LATE_FEE_GUESS = {"category": "simple_question", "confidence": 0.9, "intent": "late_fee_question",
+                  "flags": [], "language": "en", "sentiment": "neutral"}
+"""What a scripted chat model answers when the llm engine routes a late-fee question."""
+
 
 class KeywordUnderstanding:
     """Routes by keywords: enough to drive the graph deterministically."""

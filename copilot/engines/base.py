@@ -1,7 +1,9 @@
 """The contract both engines fulfil: the same typed outputs from the same redacted inputs.
 
 Every argument an engine receives is already redacted (placeholders such as <CARD_1>), so an
-engine that calls a model cannot leak what it never saw. Engines return Pydantic models from
+engine that calls a model cannot leak what it never saw. `redactor` is the contact's own: an
+engine that builds model messages passes conversation text through it once more (None: a fresh
+one, for a caller outside a contact). Engines return Pydantic models from
 `copilot.state`; `copilot.routing.Route` for understanding.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from copilot.privacy import Redactor
 from copilot.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
 
@@ -27,7 +30,9 @@ class Engine(Protocol):
     model: str | None
     """Model name for the llm engine; None offline."""
 
-    def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route: ...
+    def understand(
+        self, text: str, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> Route: ...
 
     def draft(
         self,
@@ -39,6 +44,7 @@ class Engine(Protocol):
         abstained: bool,
         instruction: str | None,
         on_token: TokenCallback | None = None,
+        redactor: Redactor | None = None,
     ) -> Draft: ...
 
     def summarize(
@@ -46,6 +52,9 @@ class Engine(Protocol):
         transcript: list[dict[str, Any]],
         routes: list[dict[str, Any]],
         suggestions: list[dict[str, Any]],
+        redactor: Redactor | None = None,
     ) -> Summary: ...
 
-    def handover(self, transcript: list[dict[str, Any]]) -> HandoverBrief: ...
+    def handover(
+        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> HandoverBrief: ...

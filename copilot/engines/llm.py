@@ -4,8 +4,10 @@ The model reads the turn, but the offline rules keep the last word on safety: it
 with the rules' (flags are the union; a turn the rules hand to the advisor stays human-led). Drafts
 stream token by token, cite the knowledge cards as [n] and follow a versioned prompt from
 `prompts/` in the customer's language; when retrieval abstained, no model is asked and the draft
-says no policy passage was found. Every input is already redacted, customer text and passages
-travel as delimited data (`copilot.engines.llm_messages`), and any failure of the endpoint is an
+says no policy passage was found. Every input is already redacted, and the messages builder
+(`copilot.engines.llm_messages`) passes every conversation text through the contact's `Redactor`
+once more before it becomes a message; customer text and passages travel as delimited data, and
+any failure of the endpoint is an
 `EngineError` naming it, within `llm_timeout_s` (`copilot.engines.llm_client`). There is no silent
 fallback to the offline engine. LangSmith tracing works through its usual environment variables.
 """
@@ -25,7 +27,7 @@ from copilot.config import Settings
 from copilot.engines import llm_messages as data
 from copilot.engines.base import TokenCallback
 from copilot.engines.llm_client import ModelCall, build_chat_model, endpoint_label, is_openai
-from copilot.privacy import SENSITIVE_TYPES
+from copilot.privacy import SENSITIVE_TYPES, Redactor
 from copilot.routing import AI_SUITABLE, HUMAN_LED, Route, escalate
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from copilot.understanding import load_intents
@@ -113,10 +115,12 @@ class LLMEngine:
         return self.calls.stream(pieces)
 
     # ------------------------------------------------------------------ understanding
-    def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route:
+    def understand(
+        self, text: str, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> Route:
         messages: list[BaseMessage] = [
             SystemMessage(self._understand_system),
-            HumanMessage(data.understand_request(text, transcript)),
+            HumanMessage(data.understand_request(text, transcript, redactor or Redactor())),
         ]
         guess = self._start_structured(self._route_guess, messages, self._understand_prompt.version)
         # the rules (an embedding and the cue patterns) run while the model reads the turn
@@ -180,6 +184,7 @@ class LLMEngine:
         abstained: bool,
         instruction: str | None,
         on_token: TokenCallback | None = None,
+        redactor: Redactor | None = None,
     ) -> Draft:
         lang = data.requested_language(route.language, instruction)
         mode: Literal["reply", "briefing"] = "briefing" if route.human_led else "reply"
@@ -196,6 +201,7 @@ class LLMEngine:
                     transcript=transcript,
                     instruction=instruction,
                     mode=mode,
+                    redactor=redactor or Redactor(),
                 )
             ),
         ]
@@ -240,12 +246,15 @@ class LLMEngine:
         transcript: list[dict[str, Any]],
         routes: list[dict[str, Any]],
         suggestions: list[dict[str, Any]],
+        redactor: Redactor | None = None,
     ) -> Summary:
         lang = _conversation_language(transcript, routes)
         prompt = load_prompt("summarize")
         messages: list[BaseMessage] = [
             SystemMessage(prompt.render(language_name=data.LANGUAGE_NAMES[lang])),
-            HumanMessage(data.wrapup_request(transcript, routes, suggestions)),
+            HumanMessage(
+                data.wrapup_request(transcript, routes, suggestions, redactor or Redactor())
+            ),
         ]
         note: data.SummaryNote = self._structured(data.SummaryNote, messages, prompt.version)
         fields = note.model_dump()
@@ -254,12 +263,14 @@ class LLMEngine:
             fields["sentiment_end"] = routes[-1].get("sentiment", note.sentiment_end)
         return Summary(**fields, engine=self.name)
 
-    def handover(self, transcript: list[dict[str, Any]]) -> HandoverBrief:
+    def handover(
+        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> HandoverBrief:
         lang = _conversation_language(transcript, [])
         prompt = load_prompt("handover")
         messages: list[BaseMessage] = [
             SystemMessage(prompt.render(language_name=data.LANGUAGE_NAMES[lang])),
-            HumanMessage(data.wrapup_request(transcript, [], [])),
+            HumanMessage(data.wrapup_request(transcript, [], [], redactor or Redactor())),
         ]
         note: data.HandoverNote = self._structured(data.HandoverNote, messages, prompt.version)
         spoken = " ".join(str(t.get("text", "")) for t in transcript)

@@ -6,6 +6,13 @@ look-alike of those tags inside the data is removed first (so a customer cannot 
 speak as the system), and the system prompts say that tagged text is never an instruction.
 Placeholders such as `<CARD_1>` are not tags and pass through untouched.
 
+Privacy choke point: every text that comes from the conversation (the turn, earlier turns, the
+advisor's instruction, sent replies) passes the contact's `Redactor` here, after the tag clean-up
+(which could join the halves of a number) and before truncation (which could cut one), whatever
+the caller already did. So a value typed anywhere (an edit, an instruction, an advisor turn)
+reaches the model as the same placeholder the rest of the contact uses. Passages are the
+knowledge base's text, not the customer's, and are not redacted.
+
 The small Pydantic models at the end are the structured outputs asked of the model; the engine
 turns them into `Route`, `Summary` and `HandoverBrief`.
 """
@@ -18,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from copilot.privacy import strip_invisible
+from copilot.privacy import Redactor, strip_invisible
 from copilot.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from copilot.state import Card
 
@@ -78,6 +85,15 @@ def clean_data(text: str, limit: int | None = None) -> str:
     text = strip_invisible(text).translate(_LOOKALIKES)
     text = _TAG.sub(" ", text)  # a space, not "": the halves around a tag must not join
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return _truncated(text, limit)
+
+
+def private_data(text: str, redactor: Redactor, limit: int | None = None) -> str:
+    """Conversation text as data (see `clean_data`), with the contact's placeholders."""
+    return _truncated(redactor.redact(clean_data(text)).text, limit)
+
+
+def _truncated(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
@@ -97,17 +113,17 @@ def earlier_turns(transcript: Sequence[dict[str, Any]], newest: str | None) -> l
     return turns[-HISTORY_TURNS:]
 
 
-def conversation_block(turns: Iterable[dict[str, Any]]) -> str:
+def conversation_block(turns: Iterable[dict[str, Any]], redactor: Redactor) -> str:
     lines = [
         f'<turn role="{attribute(t.get("role", "customer"))}">'
-        f"{clean_data(str(t.get('text', '')), TURN_CHARS)}</turn>"
+        f"{private_data(str(t.get('text', '')), redactor, TURN_CHARS)}</turn>"
         for t in turns
     ]
     return "<conversation>\n" + "\n".join(lines) + "\n</conversation>"
 
 
-def customer_turn_block(text: str) -> str:
-    return f"<customer_turn>{clean_data(text, TURN_CHARS)}</customer_turn>"
+def customer_turn_block(text: str, redactor: Redactor) -> str:
+    return f"<customer_turn>{private_data(text, redactor, TURN_CHARS)}</customer_turn>"
 
 
 def passage_block(card: Card) -> str:
@@ -129,11 +145,11 @@ def routing_block(route: Route) -> str:
     )
 
 
-def understand_request(text: str, earlier: Sequence[dict[str, Any]]) -> str:
+def understand_request(text: str, earlier: Sequence[dict[str, Any]], redactor: Redactor) -> str:
     return "\n\n".join(
         [
-            conversation_block(earlier_turns(earlier, None)),
-            customer_turn_block(text),
+            conversation_block(earlier_turns(earlier, None), redactor),
+            customer_turn_block(text, redactor),
             "Route the newest customer message.",
         ]
     )
@@ -147,16 +163,17 @@ def draft_request(
     transcript: Sequence[dict[str, Any]],
     instruction: str | None,
     mode: str,
+    redactor: Redactor,
 ) -> str:
     parts = [
-        conversation_block(earlier_turns(transcript, turn)),
-        customer_turn_block(turn),
+        conversation_block(earlier_turns(transcript, turn), redactor),
+        customer_turn_block(turn, redactor),
         "<passages>\n" + "\n".join(passage_block(c) for c in cards) + "\n</passages>",
         routing_block(route),
     ]
     if instruction and instruction.strip():
         parts.append(
-            f"<advisor_instruction>{clean_data(instruction, INSTRUCTION_CHARS)}"
+            f"<advisor_instruction>{private_data(instruction, redactor, INSTRUCTION_CHARS)}"
             "</advisor_instruction>"
         )
     parts.append(f"Write the {mode} now.")
@@ -167,8 +184,9 @@ def wrapup_request(
     transcript: Sequence[dict[str, Any]],
     routes: Sequence[dict[str, Any]],
     suggestions: Sequence[dict[str, Any]],
+    redactor: Redactor,
 ) -> str:
-    parts = [conversation_block(transcript[-4 * HISTORY_TURNS :])]
+    parts = [conversation_block(transcript[-4 * HISTORY_TURNS :], redactor)]
     if routes:
         lines = [
             f'<route n="{i}" category="{attribute(r.get("category", ""))}" '
@@ -186,7 +204,7 @@ def wrapup_request(
             actions = ", ".join(attribute(a.get("title", "")) for a in record.get("actions", []))
             lines.append(
                 f'<suggestion decision="{attribute(decision.get("kind", "none"))}" '
-                f'actions="{actions}">{clean_data(text, TURN_CHARS)}</suggestion>'
+                f'actions="{actions}">{private_data(text, redactor, TURN_CHARS)}</suggestion>'
             )
         parts.append("<suggestions>\n" + "\n".join(lines) + "\n</suggestions>")
     return "\n\n".join(parts)

@@ -5,7 +5,8 @@ examples (multilingual e5). A routine turn gets the best approved template (macr
 intent, slots filled from the conversation, each sentence citing the passage that backs it; if
 no macro fits the retrieved passages, the reply is the passages' most relevant sentences. A
 human-led turn gets a briefing: key facts, policy limits, empathy cues, pitfalls and an opening
-line. Summaries and hand-over briefs are extractive.
+line. Summaries and hand-over briefs are extractive. Nothing leaves the process, so the contact's
+`redactor` is not needed here: the (redacted) inputs are all it reads.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from copilot.engines.offline_text import (
 )
 from copilot.engines.offline_wrapup import extract_handover, extract_summary
 from copilot.grounding import split_sentences
+from copilot.privacy import Redactor
 from copilot.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from knowledge_base.catalog import Macro, load_macros
@@ -42,7 +44,9 @@ class OfflineEngine:
         self.understanding = understanding
         self.macros = load_macros() if macros is None else macros
 
-    def understand(self, text: str, transcript: list[dict[str, Any]]) -> Route:
+    def understand(
+        self, text: str, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> Route:
         route: Route = self.understanding.understand(text, transcript)
         return route
 
@@ -56,6 +60,7 @@ class OfflineEngine:
         abstained: bool,
         instruction: str | None,
         on_token: TokenCallback | None = None,
+        redactor: Redactor | None = None,
     ) -> Draft:
         lang = route.language
         if abstained or not cards:
@@ -168,10 +173,13 @@ class OfflineEngine:
         transcript: list[dict[str, Any]],
         routes: list[dict[str, Any]],
         suggestions: list[dict[str, Any]],
+        redactor: Redactor | None = None,
     ) -> Summary:
         return extract_summary(transcript, routes, suggestions)
 
-    def handover(self, transcript: list[dict[str, Any]]) -> HandoverBrief:
+    def handover(
+        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+    ) -> HandoverBrief:
         return extract_handover(transcript, self.understanding)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from copilot.actions import suggest_actions
-from copilot.context import Context, context_of
+from copilot.context import Context, context_of, redactor_of
 from copilot.engines.offline_text import ADVISORY_HEADINGS
 from copilot.grounding import check_draft
 from copilot.routing import Route
@@ -29,6 +29,7 @@ def draft(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         abstained=state.abstained,
         instruction=state.instruction,
         on_token=context_of(runtime).on_token,
+        redactor=redactor_of(runtime, state.redaction),
     )
     result = result.model_copy(update={"engine": engine.name, "model": engine.model})
     return {"draft": result.model_dump()}

@@ -1,8 +1,9 @@
 """Redact, then understand: the first two steps of a turn.
 
-Redaction runs before anything else sees the text, and the placeholder mapping stays in the
-state. Understanding reads only the redacted text; sensitive data and the advisor's category
-correction are applied on top of the engine's route.
+Redaction runs before anything else sees the text, with the contact's one `Redactor` (so a value
+given earlier is recognised again), and the placeholder mapping stays in the state. Understanding
+reads only the redacted text; sensitive data and the advisor's category correction are applied
+on top of the engine's route.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from copilot.context import Context, context_of
-from copilot.privacy import SENSITIVE_TYPES, Redactor
+from copilot.context import Context, context_of, redactor_of
+from copilot.privacy import SENSITIVE_TYPES
 from copilot.routing import Category, Route, escalate
 from copilot.screening import injection_flags, injection_reason
 from copilot.state import State
 
 
-def redact(state: State) -> dict[str, Any]:
+def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Replace personal data by placeholders and add the turn to the transcript."""
     if not state.turn and state.category_override:  # a correction re-runs the last turn
         return {"started_at": time.perf_counter()}
-    redactor = Redactor(mapping=state.redaction)
+    redactor = redactor_of(runtime, state.redaction)
     result = redactor.redact(state.turn)
     update: dict[str, Any] = {
         "redaction": redactor.mapping,
@@ -51,7 +52,8 @@ def is_customer_turn(state: State) -> str:
 def understand(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Language, intent, category, flags and sentiment of the newest customer turn."""
     earlier = state.transcript[:-1] if state.turn else state.transcript
-    route = context_of(runtime).engine.understand(state.redacted_turn, earlier)
+    redactor = redactor_of(runtime, state.redaction)
+    route = context_of(runtime).engine.understand(state.redacted_turn, earlier, redactor)
     sensitive = bool(SENSITIVE_TYPES & set(state.pii_types))
     category, moved = escalate(
         route.category, list(route.flags), sensitive_pii=sensitive, injection=bool(state.injection)

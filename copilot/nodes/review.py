@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from copilot.context import Context, redactor_of
 from copilot.privacy import Redactor
 from copilot.state import Decision, State
 
@@ -30,20 +32,17 @@ def suggestion_payload(state: State) -> dict[str, Any]:
     }
 
 
-def review(state: State) -> dict[str, Any]:
+def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     decision = Decision.model_validate(interrupt(suggestion_payload(state)))
+    if decision.kind == "accept" and decision.text is None:
+        decision = decision.model_copy(update={"text": (state.draft or {}).get("text")})
+    # the advisor typed real values (an edit, a reason, an instruction): only placeholders go on
+    redactor = redactor_of(runtime, state.redaction)
+    decision = redacted_decision(decision, redactor)
+    recorded, mapping = decision.model_dump(), redactor.mapping
     if decision.kind == "regenerate":
-        return {"decision": decision.model_dump(), "instruction": decision.instruction}
+        return {"decision": recorded, "instruction": decision.instruction, "redaction": mapping}
     final = decision.text
-    if decision.kind == "accept" and final is None:
-        final = (state.draft or {}).get("text")
-    if final is not None:  # the advisor typed real values: keep them redacted in the record
-        redactor = Redactor(mapping=state.redaction)
-        final = redactor.redact(final).text
-        mapping = redactor.mapping
-    else:
-        mapping = state.redaction
-    recorded = decision.model_copy(update={"text": final}).model_dump()
     # a briefing prepares the advisor and is never sent: only a reply becomes their turn
     is_reply = (state.draft or {}).get("mode") == "reply"
     sent = decision.kind in ("accept", "edit") and bool(final) and is_reply
@@ -57,6 +56,14 @@ def review(state: State) -> dict[str, Any]:
             {**suggestion_payload(state), "turn": state.redacted_turn, "decision": recorded}
         ],
     }
+
+
+def redacted_decision(decision: Decision, redactor: Redactor) -> Decision:
+    """The decision with its advisor-typed texts (final text, reason, instruction) redacted."""
+    fields = {"text": decision.text, "reason": decision.reason, "instruction": decision.instruction}
+    return decision.model_copy(
+        update={k: redactor.redact(v).text for k, v in fields.items() if v is not None}
+    )
 
 
 def after_review(state: State) -> str:

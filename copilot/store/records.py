@@ -1,6 +1,8 @@
 """`Store`: what the copilot showed, what the advisor decided, and what a supervisor judged.
 
-Everything is kept in redacted form (placeholders, never the customer's raw values). Each write
+Everything is kept in redacted form (placeholders, never the customer's raw values): a contact's
+records arrive redacted by its session (`copilot.session`, with the contact's own placeholders);
+a supervisor's free text (review note, proposed KB change) is redacted here. Each write
 is one transaction that adds the record row and its audit-chain entry together; it returns only
 after the commit, so a write the caller saw succeed survives a crash of the process.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from copilot.privacy import Redactor
 from copilot.store.audit import Verification, append_entry, insert_record, verify
 from copilot.store.database import Database, StoreError
 from copilot.store.edits import edit_distance, words
@@ -213,6 +216,11 @@ class Store:
             raise StoreError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}")
         if not self.db.query("SELECT 1 FROM suggestions WHERE id = ?", (suggestion_id,)):
             raise StoreError(f"no suggestion {suggestion_id} to review")
+        # the contact's mapping is not here: what detection finds is replaced, as in the records
+        redactor = Redactor()
+        note = redactor.redact(note).text
+        if kb_fix and isinstance(kb_fix.get("change"), str):
+            kb_fix = {**kb_fix, "change": redactor.redact(kb_fix["change"]).text}
         review_id, at = new_id(), now()
         row = {
             "id": review_id,

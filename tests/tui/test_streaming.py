@@ -9,20 +9,13 @@ import pytest
 from textual.widgets import Static
 
 from copilot.engines.llm import LLMEngine
-from tests.agent_fakes import KeywordUnderstanding
+from tests.agent_fakes import LATE_FEE_GUESS, KeywordUnderstanding
 from tests.fakes import ScriptedChatModel
 from tests.tui.test_workspace import SIZE, settle
 from tui.contact import TokenBatch
 from tui.widgets.draft import DraftPanel
 
-GUESS = {
-    "category": "simple_question",
-    "confidence": 0.9,
-    "intent": "late_fee_question",
-    "flags": [],
-    "language": "en",
-    "sentiment": "neutral",
-}
+GUESS = LATE_FEE_GUESS
 REPLY = "Hello <NAME_1>, a late fee of €5 applies after the grace period [1]. " * 3
 
 

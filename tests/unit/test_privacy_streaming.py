@@ -15,7 +15,7 @@ from copilot.privacy import Redactor, StreamingRestorer
 from copilot.retrieval import Retriever
 from copilot.session import CopilotSession
 from copilot.state import Decision
-from tests.agent_fakes import KeywordUnderstanding, tiny_kb
+from tests.agent_fakes import LATE_FEE_GUESS, KeywordUnderstanding, tiny_kb
 from tests.fakes import ScriptedChatModel
 
 MAPPING = {"<CARD_1>": "4970 1012 3456 7890", "<NAME_1>": "Paul Martin", "<NAME_12>": "Ada"}
@@ -67,14 +67,7 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
     return tiny_kb(tmp_path / "kb", settings)
 
 
-GUESS = {
-    "category": "simple_question",
-    "confidence": 0.9,
-    "intent": "late_fee_question",
-    "flags": [],
-    "language": "en",
-    "sentiment": "neutral",
-}
+GUESS = LATE_FEE_GUESS
 
 
 def test_a_session_streams_restored_tokens(retriever: Retriever, settings: Settings) -> None:

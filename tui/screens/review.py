@@ -178,11 +178,12 @@ class ReviewActions:
     def store_summary(self, summary: Summary, text: str) -> None:
         try:
             edited = parse_summary_text(text, summary)
+            session = self.contact.session
+            if session is not None:  # on record and on disk redacted, like every record
+                edited, text = session.approve_summary(edited), session.private(text)
             path = save_summary(
                 self.app.summaries, self.contact.thread_id or "contact", edited, text
             )
-            if self.contact.session is not None:  # on record too, redacted
-                self.contact.session.approve_summary(edited)
         except Exception as exc:  # reported; the edit stays in `summary_edit`
             self.post_message(SummarySaved(None, describe_error(exc)))
             return
