@@ -2,7 +2,8 @@
 
 The editor shows the structured `Summary` as short headed sections; whatever the advisor changes
 is parsed back into the same fields, and the text itself is kept too. Approved summaries are
-written to `<data_dir>/summaries/<thread_id>.json` until the contact store takes them over.
+written to `<data_dir>/summaries/<thread_id>.json` (redacted by the session, as on record) until
+the contact store takes them over.
 """
 
 from __future__ import annotations

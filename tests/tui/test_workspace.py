@@ -228,6 +228,8 @@ async def test_wrap_up_edit_and_approve_saves_the_summary(workspace, settings) -
     assert saved["thread_id"] == "contact-1"
     assert saved["summary"]["follow_ups"][0] == "call back on Monday"
     assert "call back on Monday" in saved["text"]
+    # shown with the real name, kept on disk like every record: with the contact's placeholder
+    assert "Lovelace" not in json.dumps(saved) and "name: <NAME_1>" in saved["text"]
 
 
 @pytest.mark.asyncio

@@ -1,0 +1,139 @@
+"""Privacy holds after the advisor acts: nothing stored holds a raw customer value.
+
+A scripted contact gives a name, a card, an IBAN and a phone number; the advisor types them
+again in an edit, a regenerate instruction, a reason and a turn, wraps up (approving a summary
+that names the customer), asks for the hand-over brief, a supervisor reviews, and the feedback
+is exported. Then every table of the record database (SQLite, and PostgreSQL for real) and the
+export are scanned for the raw values, as typed and digits only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from langgraph.checkpoint.memory import InMemorySaver
+
+from copilot.cli import cli
+from copilot.cli import records as _records  # noqa: F401  (registers commands)
+from copilot.config import Settings
+from copilot.engines.offline import OfflineEngine
+from copilot.retrieval import Retriever
+from copilot.session import CopilotSession
+from copilot.state import Decision
+from copilot.store import open_store
+from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
+
+NAME, FIRST, SURNAME = "Paul Martin", "Paul", "Martin"
+CARD = "5312 4512 3456 7896"
+IBAN = "FR76 3000 6000 0112 3456 7890 189"
+PHONE = "06 12 34 56 78"
+
+
+def raw_values_in(text: str) -> list[str]:
+    """The customer's values found in `text`: as typed, digits only, or a name part alone."""
+    found = [v for v in (NAME, CARD, IBAN, PHONE) if v in text]
+    digits = re.sub(r"\D", "", text)
+    found += [f"digits of {v}" for v in (CARD, IBAN, PHONE) if re.sub(r"\D", "", v) in digits]
+    found += [w for w in (FIRST, SURNAME) if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
+    return found
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings_for(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    if request.param == "sqlite":
+        yield settings
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+        yield settings.model_copy(update={"database_url": url})
+
+
+def every_cell(settings: Settings) -> dict[str, list[str]]:
+    """Each table of the record database, its cells as text (read around the store)."""
+    url = settings.database_url
+    if url:
+        import psycopg
+
+        conn: Any = psycopg.connect(url, autocommit=True)
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchall()
+        ]
+    else:
+        conn = sqlite3.connect(settings.data_dir / "records.sqlite")
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    cells = {
+        t: [str(c) for row in conn.execute(f'SELECT * FROM "{t}"').fetchall() for c in row]
+        for t in tables
+    }
+    conn.close()
+    return cells
+
+
+def test_no_raw_customer_value_is_stored_or_exported(
+    settings_for: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    retriever: Retriever = tiny_kb(tmp_path / "kb", settings_for)
+    store = open_store(settings_for)
+    session = CopilotSession(
+        OfflineEngine(KeywordUnderstanding(), macros=[MACRO]),
+        retriever,
+        InMemorySaver(),  # the contact's state (placeholder mapping) is not a record
+        thread_id="call-1",
+        actions=ACTIONS,
+        store=store,
+        advisor="alice",
+    )
+    shown = session.customer_turn(f"Hello, my name is {NAME}. Why this late fee?")
+    assert NAME in shown.draft.text  # the advisor sees the real name...
+    session.decide(
+        Decision(
+            kind="edit",
+            text=f"Dear {NAME}, a late fee of €5 applies [1]. Refund to card {CARD}, "
+            f"we will call {PHONE.replace(' ', '')}.",
+        )
+    )
+    session.customer_turn(f"My card is {CARD}, IBAN {IBAN}, call me on {PHONE}")
+    session.decide(
+        Decision(kind="regenerate", instruction=f"mention that {NAME}'s refund goes to {CARD}")
+    )
+    session.decide(Decision(kind="reject", reason=f"Mr {SURNAME} wants a call on {PHONE}"))
+    session.add_turn("advisor", f"Thanks {FIRST}, I will call you on {PHONE}.")
+    session.customer_turn("and the late fee cap?")
+    session.decide(Decision(kind="accept"))
+    summary = session.summary()
+    assert f"name: {NAME}" in summary.key_facts  # ...everywhere in the workspace
+    edited = summary.model_copy(
+        update={"commitments": [f"call {NAME} back on {PHONE} about card {CARD}"]}
+    )
+    session.approve_summary(edited)
+    brief = session.handover()
+    assert CARD in brief.identifiers
+    rows = store.suggestions()
+    store.record_review(rows[0]["id"], "sam", "coaching needed", f"card {CARD} read back")
+    store.close()
+
+    monkeypatch.setenv("COPILOT_DATABASE_URL", settings_for.database_url or "")
+    out = tmp_path / "feedback.jsonl"
+    result = CliRunner().invoke(cli, ["eval", "export-feedback", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = out.read_text(encoding="utf-8")
+
+    cells = every_cell(settings_for)
+    found = {t: raw_values_in("\n".join(c)) for t, c in cells.items()}
+    found["export-feedback"] = raw_values_in(exported)
+    assert {where: v for where, v in found.items() if v} == {}
+    # the scan read real rows, with the advisor's words under the contact's placeholders
+    assert {"turns", "suggestions", "decisions", "summaries", "reviews"} <= set(cells)
+    assert sum(len(c) for c in cells.values()) > 100
+    assert json.loads(exported.splitlines()[0])["final"].startswith("Dear <NAME_1>, a late fee")
