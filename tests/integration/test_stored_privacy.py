@@ -137,3 +137,30 @@ def test_no_raw_customer_value_is_stored_or_exported(
     assert {"turns", "suggestions", "decisions", "summaries", "reviews"} <= set(cells)
     assert sum(len(c) for c in cells.values()) > 100
     assert json.loads(exported.splitlines()[0])["final"].startswith("Dear <NAME_1>, a late fee")
+
+
+def test_placeholders_made_at_wrap_up_are_kept_for_a_resumed_contact(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A value first typed in the approved summary gets a placeholder that a restarted session
+    still knows, so a new value later never reuses its number."""
+    retriever = tiny_kb(tmp_path / "kb", settings)
+    saver = InMemorySaver()
+
+    def open_contact() -> CopilotSession:
+        engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
+        return CopilotSession(engine, retriever, saver, thread_id="call-2", actions=ACTIONS)
+
+    first = open_contact()
+    first.customer_turn(f"my name is {NAME}, why this late fee?")
+    first.decide(Decision(kind="accept"))
+    kept = first.approve_summary(first.summary().model_copy(update={"follow_ups": [PHONE]}))
+    assert kept.follow_ups == ["<PHONE_1>"] and f"name: {NAME}" not in kept.key_facts
+
+    again = open_contact()
+    again.customer_turn("my other number is 07 99 88 77 66")
+    assert again.redactor.mapping == {
+        "<NAME_1>": NAME,
+        "<PHONE_1>": PHONE,
+        "<PHONE_2>": "07 99 88 77 66",
+    }
