@@ -255,12 +255,12 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     redactor = Redactor()
     redacted = [{"role": t["role"], "text": redactor.redact(t["text"]).text} for t in turns]
     routes = [
-        engine.understand(t["text"], redacted[:i]).model_dump(mode="json")
+        engine.understand(t["text"], redacted[:i], redactor).model_dump(mode="json")
         for i, t in enumerate(redacted)
         if t["role"] == "customer"
     ]
     try:
-        summary = engine.summarize(redacted, routes, [])
+        summary = engine.summarize(redacted, routes, [], redactor=redactor)
     except EngineError as exc:
         raise KnowledgeBaseError(str(exc)) from exc
     restored = {
