@@ -2,9 +2,10 @@
 
 A scripted contact gives a name, a card, an IBAN and a phone number; the advisor types them
 again in an edit, a regenerate instruction, a reason and a turn, wraps up (approving a summary
-that names the customer), asks for the hand-over brief, a supervisor reviews, and the feedback
-is exported. Then every table of the record database (SQLite, and PostgreSQL for real) and the
-export are scanned for the raw values, as typed and digits only.
+that names the customer), asks for the hand-over brief, a supervisor reviews (a note, a proposed
+KB change), and the feedback and the KB fixes are exported. Then every table of the record
+database (SQLite, and PostgreSQL for real) and both exports are scanned for the raw values, as
+typed and digits only.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from copilot.session import CopilotSession
 from copilot.state import Decision
 from copilot.store import open_store
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
+from tui.review_fixes import kb_fixes, write_kb_fixes
 
 NAME, FIRST, SURNAME = "Paul Martin", "Paul", "Martin"
 CARD = "5312 4512 3456 7896"
@@ -121,6 +123,10 @@ def test_no_raw_customer_value_is_stored_or_exported(
     assert CARD in brief.identifiers
     rows = store.suggestions()
     store.record_review(rows[0]["id"], "sam", "coaching needed", f"card {CARD} read back")
+    fix = {"chunk_id": rows[1]["citations"][0]["chunk_id"], "change": f"IBANs like {IBAN}"}
+    store.record_review(rows[1]["id"], "sam", "policy gap", f"called {PHONE}", fix)
+    write_kb_fixes(tmp_path / "kb-fixes.jsonl", kb_fixes(store.suggestions()))
+    assert store.verify().ok
     store.close()
 
     monkeypatch.setenv("COPILOT_DATABASE_URL", settings_for.database_url or "")
@@ -132,6 +138,9 @@ def test_no_raw_customer_value_is_stored_or_exported(
     cells = every_cell(settings_for)
     found = {t: raw_values_in("\n".join(c)) for t, c in cells.items()}
     found["export-feedback"] = raw_values_in(exported)
+    found["kb-fixes export"] = raw_values_in((tmp_path / "kb-fixes.jsonl").read_text())
+    rows_read = {t: len(c) for t, c in cells.items()}
+    print(f"scanned {len(cells)} tables (cells: {rows_read}) and 2 exports: {found}")  # -s shows
     assert {where: v for where, v in found.items() if v} == {}
     # the scan read real rows, with the advisor's words under the contact's placeholders
     assert {"turns", "suggestions", "decisions", "summaries", "reviews"} <= set(cells)
