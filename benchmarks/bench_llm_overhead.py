@@ -60,7 +60,7 @@ from copilot.engines.llm import LLMEngine  # noqa: E402
 from copilot.evaluation.metrics import percentile  # noqa: E402
 from copilot.session import CopilotSession, make_engine  # noqa: E402
 from copilot.state import Card, Decision  # noqa: E402
-from copilot.understanding import Understanding  # noqa: E402
+from copilot.understanding import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
 from knowledge_base import SAMPLES_DIR  # noqa: E402
 from knowledge_base.embeddings import HashEmbedder  # noqa: E402
 
@@ -143,7 +143,9 @@ def run_engine_level(
     engine = LLMEngine(
         Settings(**LLM_SETTINGS),
         chat_model=model,
-        understanding=Understanding(HashEmbedder()) if use_rules else None,
+        understanding=Understanding(HashEmbedder(), load_intents(SAMPLE_INTENTS))
+        if use_rules
+        else None,
     )
     cards = fixed_cards()
     timings: dict[str, list[float]] = {"understand": [], "draft": [], "turn": []}

@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from copilot.routing import CATEGORIES, FLAGS, HUMAN_LED, Category, Flag, Route  # noqa: E402
-from copilot.understanding import Understanding  # noqa: E402
+from copilot.understanding import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
 from knowledge_base.embeddings import E5Embedder  # noqa: E402
 
 OWN = ROOT / "benchmarks" / "data" / "routing_turns.jsonl"
@@ -400,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    understanding = Understanding(E5Embedder(), cache_dir=args.cache_dir)
+    understanding = Understanding(
+        E5Embedder(), load_intents(SAMPLE_INTENTS), cache_dir=args.cache_dir
+    )
     understanding.understand("bonjour")  # warm-up: first call pays for lazy set-up
     report: dict[str, Any] = {"init_s": round(time.perf_counter() - start, 2)}
     report["own"] = evaluate_own(understanding, load_own())

@@ -21,7 +21,7 @@ class Context:
     retriever: Retriever | None
     """Search over the knowledge base; None when no KB is indexed (drafts say so)."""
     actions: list[ActionSpec] = field(default_factory=list)
-    """The next-best-action catalogue."""
+    """The knowledge base's own next-best-action catalogue (empty: it has none)."""
     cards: int = 4
     """How many knowledge cards a turn gets."""
     audience: str | None = None
@@ -37,13 +37,12 @@ def default_context() -> Context:
     """Built from the settings when the caller gave none (LangGraph Studio, `langgraph dev`)."""
     from copilot.cli.assist import open_retriever
     from copilot.config import Settings
-    from copilot.session import make_engine
-    from knowledge_base.catalog import load_actions
+    from copilot.session import kb_actions, make_engine
 
     settings = Settings()
     retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
-    return Context(engine=engine, retriever=retriever, actions=load_actions())
+    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
+    return Context(engine=engine, retriever=retriever, actions=kb_actions(retriever))
 
 
 def redactor_of(runtime: Any, mapping: dict[str, str]) -> Redactor:

@@ -93,7 +93,7 @@ CATEGORIES: dict[Category, CategoryInfo] = {
         "Complaint",
         "Réclamation",
         True,
-        "Dissatisfaction with Orvane, a formal complaint or a legal threat.",
+        "Dissatisfaction with the company, a formal complaint or a legal threat.",
     ),
     Category.PERSONAL_ADVICE: CategoryInfo(
         "Personal advice",
@@ -144,6 +144,9 @@ FLAGS: dict[Flag, FlagInfo] = {
     ),
 }
 """Every flag with its labels and what raises it."""
+
+NO_INTENT = "other"
+"""The intent of a turn that no intent of the KB's catalogue fits (or the KB has none)."""
 
 AI_SUITABLE: frozenset[Category] = frozenset(c for c, i in CATEGORIES.items() if not i.human_led)
 HUMAN_LED: frozenset[Category] = frozenset(c for c, i in CATEGORIES.items() if i.human_led)
@@ -205,7 +208,7 @@ class Route(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     """What the advisor must notice, in `Flag` order, no duplicates."""
     intent: str
-    """Intent id from the intent catalogue (knowledge_base/samples/intents.yaml)."""
+    """Intent id from the KB's intent catalogue, or `NO_INTENT`."""
     intent_confidence: float = Field(ge=0.0, le=1.0)
     """How sure the copilot is of the intent."""
     language: Literal["fr", "en"]

@@ -30,7 +30,8 @@ from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
-from knowledge_base.catalog import ActionSpec, load_actions
+from knowledge_base.catalog import ActionSpec, Catalog
+from knowledge_base.errors import KnowledgeBaseError
 
 
 class Suggestion(BaseModel):
@@ -49,6 +50,8 @@ class Suggestion(BaseModel):
     pii_types: list[str] = Field(default_factory=list)
     injection: list[dict[str, str]] = Field(default_factory=list)
     """Signs the customer's text tries to instruct the AI: a warning for the advisor."""
+    action_catalogue: bool = True
+    """False when the knowledge base has no action catalogue (so no action can be suggested)."""
 
 
 class CopilotSession:
@@ -68,7 +71,8 @@ class CopilotSession:
         self.engine = engine
         self.retriever = retriever
         self.thread_id = thread_id or uuid.uuid4().hex[:12]
-        self.actions = load_actions() if actions is None else actions
+        self.actions = kb_actions(retriever) if actions is None else actions
+        """The KB's own next-best-action catalogue (empty: it has none)."""
         self.audience = audience
         self.graph: Any = build_graph().compile(checkpointer=checkpointer)
         self.store = store
@@ -161,6 +165,7 @@ class CopilotSession:
             pii_redacted=len(values.get("redaction", {})),
             pii_types=payload.get("pii_types", []),
             injection=[{k: restore(v) for k, v in f.items()} for f in payload.get("injection", [])],
+            action_catalogue=bool(self.actions),
         )
 
     def _close_pending(self) -> None:
@@ -317,9 +322,19 @@ def _map_texts(model: Any, change: Callable[[str], str]) -> Any:
     return type(model).model_validate(data)
 
 
-def make_engine(settings: Settings, embedder: Any = None) -> Engine:
-    """The configured engine; `auto` means llm when a model is configured, else offline."""
-    from copilot.understanding import Understanding
+def kb_actions(retriever: Any) -> list[ActionSpec]:
+    """The actions of the retriever's KB (none without a KB or a catalogue)."""
+    catalog = getattr(getattr(retriever, "kb", None), "catalog", None)
+    return list(catalog.actions) if catalog else []
+
+
+def make_engine(settings: Settings, embedder: Any = None, catalog: Catalog | None = None) -> Engine:
+    """The configured engine; `auto` means llm when a model is configured, else offline.
+
+    `catalog` is the knowledge base's own (`KnowledgeBase.catalog`): its intents and macros.
+    Without one the engine routes by the cue rules and drafts without templates.
+    """
+    from copilot.understanding import Understanding, parse_intents
 
     if embedder is None:
         from knowledge_base.embeddings import make_embedder
@@ -327,12 +342,14 @@ def make_engine(settings: Settings, embedder: Any = None) -> Engine:
         embedder = make_embedder(
             settings.embeddings, settings.embeddings_model, settings.embeddings_base_url
         )
-    understanding = Understanding(embedder, cache_dir=settings.data_dir / "cache")
+    try:
+        intents = parse_intents(list(catalog.intents), catalog.source) if catalog else []
+    except ValueError as exc:
+        raise KnowledgeBaseError(f"{exc} (fix the catalogue and re-index the KB)") from exc
+    understanding = Understanding(embedder, intents, cache_dir=settings.data_dir / "cache")
     wants_llm = settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model)
     if wants_llm:
         if not settings.llm_model:
-            from knowledge_base.errors import KnowledgeBaseError
-
             raise KnowledgeBaseError(
                 "engine 'llm' needs COPILOT_LLM_MODEL (and usually COPILOT_LLM_BASE_URL)"
             )
@@ -341,4 +358,4 @@ def make_engine(settings: Settings, embedder: Any = None) -> Engine:
         return LLMEngine(settings, understanding=understanding)
     from copilot.engines.offline import OfflineEngine
 
-    return OfflineEngine(understanding)
+    return OfflineEngine(understanding, macros=catalog.macros if catalog else ())

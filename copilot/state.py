@@ -56,6 +56,10 @@ class Draft(BaseModel):
     """True when retrieval abstained: the draft says so instead of answering."""
 
 
+NO_ACTION_CATALOGUE = "no action catalogue for this knowledge base"
+"""What the Next actions panel and `copilot assist` say when the KB has no actions."""
+
+
 class NextAction(BaseModel):
     """A suggested next best action: the advisor confirms it, the copilot executes nothing."""
 

@@ -1,7 +1,8 @@
 """Offline understanding of a customer turn: intent, routing category, flags and sentiment.
 
-The intent comes from a nearest-neighbour classifier over the examples of the intent catalogue
-(`knowledge_base/samples/intents.yaml`), embedded once per embedder and intent file. The intent
+The intent comes from a nearest-neighbour classifier over the examples of the knowledge base's
+own intent catalogue (recorded with the KB at index time, `knowledge_base.catalog`; the sample's
+is `knowledge_base/samples/intents.yaml`), embedded once per embedder and catalogue. The intent
 gives a default category; the cue rules of `copilot.understanding_rules` then override it
 (complaint language, a lost card, a request for advice, a hardship sign), raise the flags, and
 the rule of escalation of `copilot.routing` has the last word. When unsure, a human leads: an
@@ -9,7 +10,8 @@ AI-suitable intent with a confidence under `ROUTINE_MIN_CONFIDENCE`, or nearly t
 human-led one, gives way to the nearest human-led reading, since treating a complaint as routine
 costs more than briefing an advisor for nothing. Intents that exist only because of a signal
 (hardship, complaint, fraud, dispute...) need one of their cues when matched weakly, so an
-out-of-domain question is not sent to them by chance.
+out-of-domain question is not sent to them by chance. A KB without intents is routed by the cue
+rules alone: a routine question unless a cue says otherwise, intent `routing.NO_INTENT`.
 
 The earlier turns of the conversation give the sentiment trend, keep the flags that stay true
 (a vulnerable customer, a suspected fraud, a legal threat), and give a very short follow-up
@@ -31,10 +33,12 @@ import numpy as np
 import yaml
 
 from copilot import understanding_rules as rules
-from copilot.routing import AI_SUITABLE, HUMAN_LED, Category, Flag, Route, escalate
+from copilot.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Category, Flag, Route, escalate
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.atomic import load_array_or_none, save_array_atomic
+from knowledge_base.catalog import Catalog
 from knowledge_base.embeddings import Embedder
+from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.language import detect_language
 
 _privacy: ModuleType | None
@@ -43,7 +47,8 @@ try:  # privacy.py is another engineer's: if it or its functions are missing, no
 except ImportError:  # pragma: no cover
     _privacy = None
 
-DEFAULT_INTENTS = SAMPLES_DIR / "intents.yaml"
+SAMPLE_INTENTS = SAMPLES_DIR / "intents.yaml"
+"""The sample KB's intents: for the benchmarks and tests that route its questions."""
 
 UNSURE_MARGIN = 0.003
 """Below this similarity gap an AI-suitable intent gives way to the best human-led one."""
@@ -108,11 +113,10 @@ class IntentSpec:
         return [self.label, self.label_fr, *self.examples_en, *self.examples_fr]
 
 
-def load_intents(path: Path | str = DEFAULT_INTENTS) -> list[IntentSpec]:
-    """Read the intent catalogue; raise ValueError naming the entry that is malformed."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(raw, list) or not raw:
-        raise ValueError(f"{path}: expected a non-empty list of intents")
+def parse_intents(raw: Any, where: str) -> list[IntentSpec]:
+    """Intents from their entries as written; raise ValueError naming the malformed entry."""
+    if not isinstance(raw, list | tuple):
+        raise ValueError(f"{where}: expected a list of intents")
     specs: list[IntentSpec] = []
     for n, item in enumerate(raw):
         try:
@@ -126,11 +130,27 @@ def load_intents(path: Path | str = DEFAULT_INTENTS) -> list[IntentSpec]:
                     examples_fr=tuple(str(e) for e in item.get("examples_fr", [])),
                 )
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path}: intent #{n + 1} is malformed: {exc}") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{where}: intent #{n + 1} is malformed: {exc}") from exc
     if len({s.id for s in specs}) != len(specs):
-        raise ValueError(f"{path}: duplicate intent ids")
+        raise ValueError(f"{where}: duplicate intent ids")
     return specs
+
+
+def check_intents(catalog: Catalog) -> None:
+    """Raise `KnowledgeBaseError` when a KB catalogue's intents are malformed (at index time)."""
+    try:
+        parse_intents(list(catalog.intents), f"{catalog.source}/intents.yaml")
+    except ValueError as exc:
+        raise KnowledgeBaseError(str(exc)) from exc
+
+
+def load_intents(path: Path | str) -> list[IntentSpec]:
+    """Read an intent file (`intents.yaml`); raise ValueError naming the malformed entry."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{path}: expected a non-empty list of intents")
+    return parse_intents(raw, str(path))
 
 
 _MATRIX_CACHE: dict[tuple[str, str], np.ndarray] = {}
@@ -158,18 +178,23 @@ class Understanding:
     `embedder` is any `knowledge_base.embeddings.Embedder`. The turn and the intent examples are
     both embedded as queries: e5 compares two short texts best with the same prefix on each
     side (0.75 intent accuracy on the labelled set, against 0.60 passage/passage and 0.51
-    query/passage). `cache_dir`, when given, keeps the example embeddings on disk between runs.
+    query/passage). `intents` is the knowledge base's catalogue (empty: the KB has none, and
+    the cue rules route alone). `cache_dir`, when given, keeps the example embeddings on disk
+    between runs.
     """
 
     def __init__(
         self,
         embedder: Embedder,
-        intents_path: Path | None = None,
+        intents: Sequence[IntentSpec],
         cache_dir: Path | None = None,
     ) -> None:
         self.embedder = embedder
-        self.intents = load_intents(intents_path or DEFAULT_INTENTS)
+        self.intents = list(intents)
         self._by_id = {spec.id: spec for spec in self.intents}
+        self._index = {spec.id: i for i, spec in enumerate(self.intents)}
+        if not self.intents:
+            return
         texts: list[str] = []
         owners: list[int] = []
         for i, spec in enumerate(self.intents):
@@ -183,7 +208,6 @@ class Understanding:
                 [self._examples[self._owners == i].mean(axis=0) for i in range(len(self.intents))]
             )
         )
-        self._index = {spec.id: i for i, spec in enumerate(self.intents)}
 
     def _embed_examples(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
         digest = hashlib.sha256("\n".join(["query", *texts]).encode()).hexdigest()[:16]
@@ -269,12 +293,14 @@ class Understanding:
             if intent_id in self._by_id:
                 boosts[intent_id] = boosts.get(intent_id, 0.0) + HINT_BOOST
         ranked = self._scores(vector, boosts)
-        (top, top_score), (_, second) = ranked[0], ranked[1]
+        (top, top_score), second = ranked[0], _runner_up(ranked)
         confidence = 1.0 / (1.0 + math.exp(-_CONF_SLOPE * (top_score - second - _CONF_OFFSET)))
         signals = _SIGNAL_INTENTS.get(self.intents[top].id)
         if signals and confidence < SIGNAL_GATE and not any(c in cues for c in signals):
             ranked = [r for r in ranked if self.intents[r[0]].id not in _SIGNAL_INTENTS]
-            (top, top_score), (_, second) = ranked[0], ranked[1]
+            if not ranked:  # a catalogue of signal intents only: nothing else to read
+                return self.intents[top], confidence, None, math.inf
+            (top, top_score), second = ranked[0], _runner_up(ranked)
             confidence = min(
                 confidence, 0.5 / (1.0 + math.exp(-_CONF_SLOPE * (top_score - second)))
             )
@@ -301,22 +327,26 @@ class Understanding:
         earlier = [
             t.get("text", "") for t in history if t.get("role") == "customer" and t.get("text")
         ]
-        spec, intent_conf, human_spec, human_gap = self._classify(vector, cues)
         reasons: list[str] = []
-        if len(norm.split()) <= FOLLOW_UP_WORDS and intent_conf < 0.5 and earlier:
-            joined = f"{earlier[-1]} {text}"
-            vector = np.asarray(self.embedder.embed_query(joined), dtype=np.float32)
+        if not self.intents:
+            spec, intent_conf, human_spec, human_gap = _NO_CATALOGUE, 0.0, None, math.inf
+            reasons.append("no intent catalogue for this knowledge base: routed by the cue rules")
+        else:
             spec, intent_conf, human_spec, human_gap = self._classify(vector, cues)
-            reasons.append("short follow-up: read with the previous customer turn")
+            if len(norm.split()) <= FOLLOW_UP_WORDS and intent_conf < 0.5 and earlier:
+                joined = f"{earlier[-1]} {text}"
+                vector = np.asarray(self.embedder.embed_query(joined), dtype=np.float32)
+                spec, intent_conf, human_spec, human_gap = self._classify(vector, cues)
+                reasons.append("short follow-up: read with the previous customer turn")
+            reasons.append(f"intent '{spec.id}' ({intent_conf:.2f}) -> {spec.category.value}")
 
         category = spec.category
-        reasons.append(f"intent '{spec.id}' ({intent_conf:.2f}) -> {category.value}")
         rule_fired = False
         if category in AI_SUITABLE and human_spec is not None and human_gap < UNSURE_MARGIN:
             category = human_spec.category
             reasons.append(f"close to intent '{human_spec.id}': human-led preferred")
         category, rule_fired = _apply_cues(category, cues, spec, reasons)
-        if category in AI_SUITABLE and intent_conf < ROUTINE_MIN_CONFIDENCE:
+        if self.intents and category in AI_SUITABLE and intent_conf < ROUTINE_MIN_CONFIDENCE:
             fallback = human_spec.category if human_spec is not None else Category.COMPLEX_PROBLEM
             reasons.append(
                 f"intent unsure ({intent_conf:.2f}): human-led preferred -> {fallback.value}"
@@ -360,6 +390,22 @@ class Understanding:
             sentiment_trend=sentiment_trend(score, previous),
             reasons=reasons,
         )
+
+
+_NO_CATALOGUE = IntentSpec(
+    NO_INTENT,
+    "No intent catalogue",
+    "Pas de catalogue d'intentions",
+    Category.SIMPLE_QUESTION,
+    (),
+    (),
+)
+"""The reading of a turn when the KB has no intents: a routine question, for the cues to move."""
+
+
+def _runner_up(ranked: list[Any]) -> float:
+    """The second score (a catalogue of one intent has none: nothing competes with it)."""
+    return float(ranked[1][1]) if len(ranked) > 1 else -1.0
 
 
 def _apply_cues(

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge_base.catalog import Catalog, find_catalog, recorded_catalog
 from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
 from knowledge_base.embeddings import CopilotEmbeddingFunction
@@ -60,6 +61,8 @@ class IndexSummary:
     failed: list[dict[str, str]] = field(default_factory=list)
     embedded_chunks: int = 0
     embed_seconds: float = 0.0
+    catalog: dict[str, Any] | None = None
+    """The KB's catalogue as recorded (`Catalog.describe`); None: the KB has none."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +122,19 @@ def _clear_debris(client: Any, settings: KnowledgeBaseSettings, kb: str, live: s
                 shutil.rmtree(directory, ignore_errors=True)
 
 
+def _catalog_after(
+    manifest: dict[str, Any] | None, found: Catalog | None, looked: set[str]
+) -> Catalog | None:
+    """The catalogue to record: the one found in the folders indexed; else the recorded one,
+    unless this run indexed the folder it came from (its files were removed)."""
+    if found is not None:
+        return found
+    recorded = recorded_catalog(manifest)
+    if recorded is None or recorded.source in looked:
+        return None
+    return recorded
+
+
 def _screen(report: LoadReport, allow: bool) -> None:
     """Documents that try to give the assistant instructions are reported and kept out (unless
     allowed); every kept document loses its invisible Unicode."""
@@ -147,6 +163,7 @@ def index_paths(
     progress: ProgressCallback | None = None,
     allow_injections: bool = False,
     on_wait: Callable[[], None] | None = None,
+    check_catalog: Callable[[Catalog], None] | None = None,
 ) -> IndexSummary:
     """Index the documents below `paths` into knowledge base `kb`.
 
@@ -156,6 +173,8 @@ def index_paths(
 
     Documents whose text tries to instruct the assistant are quarantined (reported in
     `failed`) unless `allow_injections`; invisible Unicode is stripped from every document.
+    The KB's catalogue (`knowledge_base.catalog`) found in the indexed folders is recorded in
+    the manifest, after `check_catalog` (the agent's validation of the intents) accepts it.
     """
     started = time.perf_counter()
     kb = check_kb_name(kb or settings.kb)
@@ -173,9 +192,16 @@ def index_paths(
         "max_tokens": settings.chunk_max_tokens,
     }
 
+    found, looked = find_catalog(paths)
+    if found is not None and check_catalog is not None:
+        check_catalog(found)
+
     with _kb_lock(settings, kb, on_wait):
         client = open_client(settings)
         manifest = read_manifest(client, kb)
+        catalog = _catalog_after(manifest, found, looked)
+        summary.catalog = catalog.describe() if catalog else None
+        catalog_record = catalog.record() if catalog else None
         if manifest and manifest.get("embedder") != embedder_config:
             full = True  # vectors of another model or chunking cannot be mixed
         old_docs: dict[str, dict[str, Any]] = manifest["docs"] if manifest else {}
@@ -227,6 +253,8 @@ def index_paths(
 
         if manifest and not (summary.added or summary.updated or summary.removed):
             _clear_debris(client, settings, kb, manifest["collection"])
+            if manifest.get("catalog", False) != catalog_record:  # only the catalogue changed
+                write_manifest(client, kb, {**manifest, "catalog": catalog_record})
             summary.chunks = int(manifest.get("chunks", 0))
             summary.seconds = round(time.perf_counter() - started, 3)
             return summary
@@ -317,6 +345,7 @@ def index_paths(
                 "documents": len(records),
                 "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "docs": records,
+                "catalog": catalog_record,
             },
         )
         if manifest:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from knowledge_base.catalog import CATALOG_FILES
 from knowledge_base.documents import Document
 from knowledge_base.errors import DocumentError
 from knowledge_base.front_matter import document_from_fields, split_front_matter
@@ -44,12 +45,14 @@ class LoadReport:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files below the given paths, hidden files and folders skipped, in a stable order."""
+    """Files below the given paths, in a stable order; hidden files and folders, and the KB's
+    catalogue (`knowledge_base.catalog.CATALOG_FILES`), skipped."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                hidden = any(p.startswith(".") for p in rel.parts)
+                if child.is_file() and not hidden and child.name not in CATALOG_FILES:
                     yield child
         else:
             yield path

@@ -25,6 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from knowledge_base.atomic import load_array_or_none
+from knowledge_base.catalog import Catalog, recorded_catalog
 from knowledge_base.chunk_texts import ChunkTexts
 from knowledge_base.embeddings import CopilotEmbeddingFunction, Embedder
 from knowledge_base.errors import KnowledgeBaseError, NotIndexedError
@@ -177,6 +178,11 @@ class KnowledgeBase:
     @property
     def count(self) -> int:
         return int(self.manifest.get("chunks", 0))
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """This KB's own intents, macros and actions, as recorded at index time (None: none)."""
+        return recorded_catalog(self.manifest)
 
 
 def save_sidecar(

@@ -173,7 +173,9 @@ def default_session_factory(settings: Settings) -> SessionFactory:
         with lock:
             if not shared:
                 retriever = open_retriever(settings)
-                shared["engine"] = make_engine(settings, embedder=retriever.kb.embedder)
+                shared["engine"] = make_engine(
+                    settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog
+                )
                 shared["retriever"] = retriever
                 shared["checkpointer"] = open_checkpointer(settings)
                 shared["store"] = open_store(settings)

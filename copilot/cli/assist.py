@@ -20,11 +20,13 @@ from copilot.retrieval import Retriever
 from copilot.routing import Route, escalate
 from copilot.screening import injection_flags, injection_reason
 from copilot.session import CopilotSession, Suggestion, make_engine
-from copilot.state import Decision
+from copilot.state import NO_ACTION_CATALOGUE, Decision
+from copilot.understanding import check_intents
 from knowledge_base import SAMPLES_DIR
+from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
 from knowledge_base.errors import KnowledgeBaseError, NotIndexedError
 from knowledge_base.indexer import index_paths
-from knowledge_base.store import KnowledgeBase
+from knowledge_base.store import KnowledgeBase, check_kb_name, open_client, read_manifest
 
 err = Console(stderr=True)
 
@@ -51,23 +53,41 @@ def read_transcript(path: Path) -> list[dict[str, str]]:
 
 
 def open_retriever(settings: Settings) -> Retriever:
-    """The configured KB; the bundled sample is indexed on first use (parallel first runs
-    wait for the one that indexes it, then use its result)."""
+    """The configured KB; the bundled sample is indexed on first use (and again when it was
+    indexed before KBs recorded their catalogue: unchanged articles are not re-embedded);
+    parallel first runs wait for the one that indexes it, then use its result."""
     try:
-        return Retriever(KnowledgeBase.open(settings))
+        kb = KnowledgeBase.open(settings)
+        if settings.kb != "sample" or "catalog" in kb.manifest:
+            return Retriever(kb)
     except NotIndexedError:
         if settings.kb != "sample":
             raise
-    err.print("indexing the bundled sample knowledge base (first run only)…")
-    index_paths([SAMPLES_DIR / "articles"], settings, kb="sample", on_wait=waiting_for("sample"))
+    err.print("indexing the bundled sample knowledge base…")
+    index_paths(
+        [SAMPLES_DIR / "articles"],
+        settings,
+        kb="sample",
+        on_wait=waiting_for("sample"),
+        check_catalog=check_intents,
+    )
     return Retriever(KnowledgeBase.open(settings))
+
+
+def configured_catalog(settings: Settings) -> Catalog | None:
+    """The configured KB's catalogue, read from its manifest without opening its index
+    (`classify`, `summarize`); the sample's own folder when the sample is not indexed yet."""
+    manifest = read_manifest(open_client(settings), check_kb_name(settings.kb))
+    if manifest is None:
+        return read_catalog(SAMPLES_DIR) if settings.kb == "sample" else None
+    return recorded_catalog(manifest)
 
 
 def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
     retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
     return CopilotSession(engine, retriever, InMemorySaver())
 
 
@@ -98,6 +118,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
             "macro_id": s.draft.macro_id,
         },
         "actions": [a.model_dump() for a in s.actions],
+        "action_catalogue": s.action_catalogue,
         "engine": s.engine,
         "latency_ms": s.latency_ms,
         "injection": s.injection,
@@ -127,6 +148,8 @@ def print_suggestion(s: Suggestion) -> None:
         out.print(f"  [yellow]unverified:[/] {escape(figure)}", highlight=False)
     for a in s.actions:
         out.print(f"  [cyan]→ {escape(a.title)}[/] — {escape(a.reason)}", highlight=False)
+    if not s.action_catalogue:
+        out.print(f"  [dim]{NO_ACTION_CATALOGUE}[/]", highlight=False)
     out.print()
 
 
@@ -219,7 +242,7 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
     settings = Settings()
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
-    engine = make_engine(settings)
+    engine = make_engine(settings, catalog=configured_catalog(settings))
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -251,7 +274,7 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     settings = Settings()
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
-    engine = make_engine(settings)
+    engine = make_engine(settings, catalog=configured_catalog(settings))
     redactor = Redactor()
     redacted = [{"role": t["role"], "text": redactor.redact(t["text"]).text} for t in turns]
     routes = [

@@ -12,11 +12,25 @@ from rich.table import Table
 from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
 from copilot.config import Settings
 from copilot.retrieval import MODES, Retriever, SearchFilters
+from copilot.understanding import check_intents
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
 from knowledge_base.language import detect_language
 from knowledge_base.store import KnowledgeBase
+
+
+def catalogue_line(catalog: dict[str, object] | None) -> str:
+    """The catalogue row of `kb index`: what was recorded, or what having none means."""
+    if not catalog:
+        return (
+            "none (no intents.yaml, macros.yaml or actions.yaml in the KB folder): "
+            "routing by the category rules, no macros, no actions"
+        )
+    return (
+        f"{catalog['intents']} intents, {catalog['macros']} macros, {catalog['actions']} actions "
+        f"from {catalog['source']}"
+    )
 
 
 @cli.group()
@@ -64,6 +78,7 @@ def index_cmd(
             full=full,
             allow_injections=allow,
             on_wait=waiting_for(kb_name or settings.kb),
+            check_catalog=check_intents,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
@@ -72,6 +87,7 @@ def index_cmd(
         table = Table(title=f"knowledge base '{kb_name or settings.kb}'", show_header=False)
         for key in ("added", "updated", "unchanged", "removed", "chunks", "seconds"):
             table.add_row(key, str(getattr(summary, key)))
+        table.add_row("catalogue", catalogue_line(summary.catalog))
         stdout.print(table)
         for failure in summary.failed:
             stderr.print(

@@ -28,9 +28,8 @@ from copilot.engines import llm_messages as data
 from copilot.engines.base import TokenCallback
 from copilot.engines.llm_client import ModelCall, build_chat_model, endpoint_label, is_openai
 from copilot.privacy import SENSITIVE_TYPES, Redactor
-from copilot.routing import AI_SUITABLE, HUMAN_LED, Route, escalate
+from copilot.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Route, escalate
 from copilot.state import Card, Draft, HandoverBrief, Summary
-from copilot.understanding import load_intents
 from knowledge_base.language import detect_language
 from prompts import load_prompt
 
@@ -67,11 +66,14 @@ class LLMEngine:
         )
         self.calls = ModelCall(endpoint_label(settings), settings.llm_timeout_s)
         self._structured_runnables: dict[type[BaseModel], Runnable[Any, Any]] = {}
-        intents = getattr(understanding, "intents", None) or load_intents()
+        # the KB's own intents (none when it has no catalogue), never another KB's
+        intents = list(getattr(understanding, "intents", None) or [])
         self.intent_category = {spec.id: spec.category for spec in intents}
-        self._route_guess = data.route_guess_model(list(self.intent_category))
+        self._route_guess = data.route_guess_model(list(self.intent_category) or [NO_INTENT])
         categories, flags = data.catalogue_text()
         intent_lines = "\n".join(f"- {s.id}: {s.label} ({s.category.value})" for s in intents)
+        if not intents:
+            intent_lines = f"- {NO_INTENT}: this knowledge base has no intent catalogue"
         self._understand_prompt = load_prompt("understand")
         self._understand_system = self._understand_prompt.render(
             categories=categories, flags=flags, intents=intent_lines
@@ -148,7 +150,7 @@ class LLMEngine:
                 category, confidence = rules.category, rules.confidence
             elif category in HUMAN_LED and rules.category in AI_SUITABLE:
                 reasons.append(f"model escalated: {rules.category.value} -> {category.value}")
-        intent = intent or "other"
+        intent = intent or NO_INTENT
         category, moved = escalate(
             category,
             flags,

@@ -12,6 +12,7 @@ line. Summaries and hand-over briefs are extractive. Nothing leaves the process,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from copilot.engines.base import TokenCallback
@@ -30,7 +31,7 @@ from copilot.grounding import split_sentences
 from copilot.privacy import Redactor
 from copilot.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
-from knowledge_base.catalog import Macro, load_macros
+from knowledge_base.catalog import Macro
 from knowledge_base.lexical import tokenize_query
 
 
@@ -40,9 +41,10 @@ class OfflineEngine:
     name = "offline"
     model: str | None = None
 
-    def __init__(self, understanding: Any, macros: list[Macro] | None = None):
+    def __init__(self, understanding: Any, macros: Sequence[Macro] = ()):
+        """`macros`: the KB's approved templates (none: replies are built from passages)."""
         self.understanding = understanding
-        self.macros = load_macros() if macros is None else macros
+        self.macros = list(macros)
 
     def understand(
         self, text: str, transcript: list[dict[str, Any]], redactor: Redactor | None = None

@@ -14,7 +14,7 @@ import pytest
 
 from copilot import understanding_rules as rules
 from copilot.routing import HUMAN_LED, Category, Flag
-from copilot.understanding import Understanding, load_intents, sentiment_trend
+from copilot.understanding import SAMPLE_INTENTS, Understanding, load_intents, sentiment_trend
 from knowledge_base.embeddings import HashEmbedder
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "routing_turns.jsonl"
@@ -22,7 +22,7 @@ LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "routin
 
 @pytest.fixture(scope="module")
 def understanding() -> Understanding:
-    return Understanding(HashEmbedder())
+    return Understanding(HashEmbedder(), load_intents(SAMPLE_INTENTS))
 
 
 def cues(text: str) -> dict[str, str]:
@@ -31,7 +31,7 @@ def cues(text: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------ intents and normalising
 def test_load_intents_reads_the_catalogue() -> None:
-    intents = load_intents()
+    intents = load_intents(SAMPLE_INTENTS)
     assert len(intents) >= 30
     assert {"complaint", "hardship", "suspected_fraud", "contact_human"} <= {i.id for i in intents}
     assert all(i.examples_en and i.examples_fr for i in intents)
@@ -260,13 +260,13 @@ def test_example_embeddings_are_cached_on_disk(tmp_path: Path) -> None:
             CountingEmbedder.calls += 1
             return super().embed_query(text)
 
-    Understanding(CountingEmbedder(), cache_dir=tmp_path)
+    Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)
     first = CountingEmbedder.calls
     assert first > 100 and list(tmp_path.glob("intents-*.npy"))
     from copilot import understanding as module
 
     module._MATRIX_CACHE.clear()
-    Understanding(CountingEmbedder(), cache_dir=tmp_path)
+    Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)
     assert CountingEmbedder.calls == first  # read back from disk, nothing embedded again
 
 
@@ -289,7 +289,9 @@ def test_labelled_set_human_led_recall_with_e5() -> None:
 
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 220
-    routes = Understanding(E5Embedder()).understand_many([r["text"] for r in rows])
+    routes = Understanding(E5Embedder(), load_intents(SAMPLE_INTENTS)).understand_many(
+        [r["text"] for r in rows]
+    )
     human = [(r, x) for r, x in zip(rows, routes, strict=True) if r["category"] in HUMAN_LED]
     recall = sum(x.human_led for _, x in human) / len(human)
     assert recall >= 0.97

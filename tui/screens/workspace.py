@@ -305,7 +305,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def _show_reference(self, suggestion: Suggestion) -> None:
         if self.draft.suggestion is suggestion:  # not already replaced by a newer one
             self.query_one(CardsPanel).show(suggestion.cards)
-            self.query_one(ActionsPanel).show(suggestion.actions)
+            self.query_one(ActionsPanel).show(suggestion.actions, suggestion.action_catalogue)
 
     @on(DecisionRecorded)
     def _decided(self, event: DecisionRecorded) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from copilot.state import Card, HandoverBrief, NextAction
+from copilot.state import NO_ACTION_CATALOGUE, Card, HandoverBrief, NextAction
 from tui.widgets.draft import citation_style
 
 
@@ -67,7 +67,9 @@ class ActionsPanel(SelectionList[str]):
 
     actions: list[NextAction] = []
 
-    def show(self, actions: list[NextAction]) -> None:
+    def show(self, actions: list[NextAction], catalogue: bool = True) -> None:
+        """`catalogue` False: the KB has no action catalogue, and the panel says so."""
+        self.border_subtitle = "" if catalogue else NO_ACTION_CATALOGUE
         if actions == self.actions:
             return  # same suggestions: keep what the advisor ticked
         self.actions = list(actions)
