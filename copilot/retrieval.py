@@ -408,10 +408,19 @@ class Retriever:
         if mode == "lexical" or not self._calibrated or not mask.any():
             return 1.0 if mask.any() else 0.0
         words = content_words(query)
+        top_cosine, pair = None, ("", "")
+        if dense.size and dense.any():
+            rows = np.flatnonzero(mask)
+            best = int(rows[np.argmax(dense[rows])])
+            top_cosine = float(dense[best])
+            pair = (detect_language(query, "en"), str(self._lang[best]))
         signals = AbstentionSignals(
             best_bm25=float(bm25[mask].max()) if bm25.size else 0.0,
             content_words=len(words),
             unknown_words=count_unknown(words, self.kb.lexical.vocabulary),
+            kb_chunks=len(self._ids),
+            top_cosine=top_cosine,
+            language_pair=pair,
         )
         return probability_answerable(signals)
 

@@ -126,3 +126,53 @@ def test_uncalibrated_embedders_and_lexical_mode_never_abstain(
     assert Retriever(sample_kb_as_e5).search(question).confidence < 0.1
     assert Retriever(hashed_sample_kb).search(question).confidence == 1.0
     assert Retriever(sample_kb_as_e5).search(question, mode="lexical").confidence == 1.0
+
+
+# ------------------------------------------------- other KBs and other languages (issue 13)
+def test_a_small_kbs_bm25_is_read_in_the_samples_units() -> None:
+    """The same lexical match is stronger evidence in a 20-chunk KB than in the sample's 405:
+    BM25's idf is smaller there, so its raw score must not be read on the sample's scale."""
+    raw = dict(best_bm25=0.6, content_words=4, unknown_words=1)
+    sample = probability_answerable(AbstentionSignals(**raw))
+    small = probability_answerable(AbstentionSignals(**raw, kb_chunks=20))
+    assert sample < FusionWeights().abstain_below < small
+
+
+@pytest.mark.parametrize("pair", [("fr", "en"), ("en", "fr")])
+def test_a_close_passage_in_the_other_language_is_an_answer(pair: tuple[str, str]) -> None:
+    """A French question whose words the KB only has in English: lexically unknown, but the
+    English passage is close by the multilingual model, calibrated for that language pair."""
+    lexical = dict(best_bm25=0.0, content_words=5, unknown_words=3, kb_chunks=20)
+    alone = probability_answerable(AbstentionSignals(**lexical))
+    assert alone < FusionWeights().abstain_below
+    close = AbstentionSignals(**lexical, top_cosine=0.85, language_pair=pair)
+    assert probability_answerable(close) > 0.5
+    far = AbstentionSignals(**lexical, top_cosine=0.80, language_pair=pair)
+    assert probability_answerable(far) < FusionWeights().abstain_below
+
+
+def test_same_language_cosines_of_the_samples_unanswerable_questions_do_not_answer() -> None:
+    """0.915 is the closest passage any unanswerable question of the sample has (fr -> fr)."""
+    lexical = dict(best_bm25=0.5, content_words=5, unknown_words=3)
+    for lang in ("en", "fr"):
+        near = AbstentionSignals(**lexical, top_cosine=0.89, language_pair=(lang, lang))
+        assert probability_answerable(near) < FusionWeights().abstain_below
+
+
+@pytest.mark.model
+def test_a_three_article_kb_answers_its_questions_and_abstains_on_the_others() -> None:
+    """The Lumerie sample (9 chunks, EN + FR, no catalogue) with e5."""
+    settings = Settings().model_copy(update={"embeddings": "e5"})
+    index_paths([SAMPLES_DIR.parent / "samples_other" / "lumerie"], settings, kb="lumerie")
+    retriever = Retriever(KnowledgeBase.open(settings, "lumerie"))
+    for question in (
+        "La garantie de ma pompe à chaleur dure combien de temps ?",  # answer in English only
+        "Le compresseur est garanti combien d'années ?",
+        "What happens if I forget to send a reading?",
+    ):
+        assert not retriever.search(question, k=4).abstained, question
+    for question in (
+        "Can I install solar panels on my roof with you?",
+        "What is the price per kWh at night?",
+    ):
+        assert retriever.search(question, k=4).abstained, question
