@@ -6,7 +6,8 @@ recorded and turned into candidate signals. For several small feature sets a log
 regression (numpy IRLS, L2 on standardised features) is cross-validated with folds grouped by
 intent, so paraphrases of one question never straddle folds; the threshold is chosen inside
 each training part (nested) for precision >= --precision on abstaining. Prints tables and the
-coefficients to put in the code; changes nothing in the repository.
+coefficients to put in the code, and the closest passage's cosine per language pair (where the
+dense thresholds of `DENSE_ANSWERS` come from); changes nothing in the repository.
 
     COPILOT_DATA_DIR=/tmp/ret3 python benchmarks/tune_abstention.py
 
@@ -28,11 +29,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from copilot.abstention import content_words, count_unknown
+from copilot.abstention import DENSE_ANSWERS, content_words, count_unknown
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import default_queries, prepare_kb, run_queries
 from copilot.retrieval import FusionWeights, Mode, Retriever
 from knowledge_base.embeddings import Embedder
+from knowledge_base.language import detect_language
 from knowledge_base.store import KnowledgeBase
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -314,8 +316,11 @@ def pooled_sweep(
 # ---------------------------------------------------------------- the run
 
 
-def collect(settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, float]], list[float]]:
-    """Rows, their candidate features, and the confidence the code in the repo gives them."""
+def collect(
+    settings: Settings,
+) -> tuple[list[dict[str, Any]], list[dict[str, float]], list[float], list[tuple[str, str]]]:
+    """Rows, their candidate features, the confidence the code in the repo gives them, and
+    each question's language pair (its language, that of its closest passage by e5)."""
     kb = prepare_kb(None, settings)
     rows = default_queries()
     vectors = query_vectors(kb, [str(r["query"]) for r in rows], settings.data_dir)
@@ -325,7 +330,41 @@ def collect(settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, fl
     retriever.calls = []
     outcomes = run_queries(retriever, rows, 10, "hybrid")
     features = CandidateFeatures(kb)
-    return rows, [features(*call) for call in retriever.calls], [o.confidence for o in outcomes]
+    langs = [c["lang"] for c in kb.lexical.catalog]
+    pairs = []
+    for dense, _bm25, mask, query in retriever.calls:
+        allowed = np.flatnonzero(mask)
+        best = int(allowed[np.argmax(dense[allowed])])
+        pairs.append((detect_language(query, "en"), langs[best]))
+    return (
+        rows,
+        [features(*call) for call in retriever.calls],
+        [o.confidence for o in outcomes],
+        pairs,
+    )
+
+
+def print_language_pairs(
+    console: Console, cosines: np.ndarray, pairs: list[tuple[str, str]], unanswerable: np.ndarray
+) -> None:
+    """Where `copilot.abstention.DENSE_ANSWERS` comes from: the closest passage's cosine per
+    language pair and class; a threshold must sit above every unanswerable question's."""
+    table = Table(title="closest passage's e5 cosine per language pair (question -> passage)")
+    for column in ("pair", "answerable n", "min", "median", "unanswerable n", "max", "threshold"):
+        table.add_column(column, justify="right")
+    for pair in sorted(set(pairs) | set(DENSE_ANSWERS)):
+        here = np.array([p == pair for p in pairs], dtype=bool)
+        yes, no = cosines[here & ~unanswerable], cosines[here & unanswerable]
+        table.add_row(
+            " -> ".join(pair),
+            str(len(yes)),
+            f"{yes.min():.3f}" if len(yes) else "-",
+            f"{float(np.median(yes)):.3f}" if len(yes) else "-",
+            str(len(no)),
+            f"{no.max():.3f}" if len(no) else "-",
+            f"{DENSE_ANSWERS.get(pair, float('nan')):.3f}",
+        )
+    console.print(table)
 
 
 def groups_of(rows: list[dict[str, Any]]) -> list[str]:
@@ -352,7 +391,7 @@ def main() -> None:
     parser.add_argument("--choose", default=CHOSEN, choices=list(FEATURE_SETS))
     args = parser.parse_args()
     settings = Settings()
-    rows, features, code_confidence = collect(settings)
+    rows, features, code_confidence, pairs = collect(settings)
     unanswerable = np.array([not r.get("relevant_ids") for r in rows])
     groups = groups_of(rows)
     names = list(features[0])
@@ -380,6 +419,7 @@ def main() -> None:
             f"{average_precision(-col, unanswerable):.3f}",
         )
     console.print(signals)
+    print_language_pairs(console, matrix[:, names.index("cos_top")], pairs, unanswerable)
 
     table = Table(
         title=(
