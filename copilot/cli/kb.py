@@ -175,11 +175,17 @@ def stats_cmd(kb_name: str | None, as_json: bool) -> None:
         "embedder": base.manifest["embedder"],
         "updated_at": base.manifest["updated_at"],
         "store": settings.chroma_url or str(settings.data_dir / "chroma"),
+        "catalog": base.catalog.describe() if base.catalog else None,
     }
     if as_json:
         print_json(stats)
         return
     table = Table(title=f"knowledge base '{base.name}'", show_header=False)
     for key, value in stats.items():
-        table.add_row(key, str(value))
+        if key == "catalog":
+            table.add_row(
+                "catalogue", catalogue_line(base.catalog.describe() if base.catalog else None)
+            )
+        else:
+            table.add_row(key, str(value))
     stdout.print(table)

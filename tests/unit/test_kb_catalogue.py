@@ -94,6 +94,16 @@ def test_indexing_a_single_file_keeps_the_recorded_catalogue(tmp_path: Path) -> 
     assert catalog is not None and len(catalog.actions) == 3
 
 
+def test_stats_show_the_recorded_catalogue() -> None:
+    index_paths([LUMERIE], Settings(), kb="lumerie")
+    index_paths([VELOMONDO], Settings(), kb="velomondo")
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["kb", "stats", "--kb", "lumerie"])
+    assert plain.exit_code == 0 and "no actions" in plain.output
+    as_json = runner.invoke(cli, ["kb", "stats", "--kb", "velomondo", "--json"])
+    assert json.loads(as_json.output)["catalog"]["actions"] == 3
+
+
 def test_a_malformed_intent_is_refused_at_index_time(tmp_path: Path) -> None:
     folder = tmp_path / "kb"
     shutil.copytree(LUMERIE, folder)
