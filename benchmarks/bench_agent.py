@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(embeddings="e5", engine="offline")
     retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
     rows = default_queries()[: args.limit]
     graph_ms: list[float] = []
     wall_ms: list[float] = []
@@ -47,10 +47,16 @@ def main() -> None:
     table = Table(title=f"offline engine, {len(rows)} turns on the sample KB")
     for column in ("measure", "p50 ms", "p95 ms"):
         table.add_column(column, justify="right")
-    table.add_row("turn -> suggestion set (graph)", f"{percentile(graph_ms, 50):.1f}",
-                  f"{percentile(graph_ms, 95):.1f}")
-    table.add_row("customer_turn() wall time", f"{percentile(wall_ms, 50):.1f}",
-                  f"{percentile(wall_ms, 95):.1f}")
+    table.add_row(
+        "turn -> suggestion set (graph)",
+        f"{percentile(graph_ms, 50):.1f}",
+        f"{percentile(graph_ms, 95):.1f}",
+    )
+    table.add_row(
+        "customer_turn() wall time",
+        f"{percentile(wall_ms, 50):.1f}",
+        f"{percentile(wall_ms, 95):.1f}",
+    )
     Console().print(table)
     Console().print(f"drafts: {modes}")
 

@@ -318,7 +318,7 @@ def run_full_turn(rounds: int, per_language: int, latency_s: float = 0.0) -> dic
     clear_caches = instrument(clock)
     settings = Settings(embeddings="e5", engine="offline")
     retriever = open_retriever(settings)
-    offline = make_engine(settings, embedder=retriever.kb.embedder)
+    offline = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
     model = instant_model(latency_s)
     llm = LLMEngine(
         settings.model_copy(update={"engine": "llm", **LLM_SETTINGS}),

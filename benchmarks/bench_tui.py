@@ -155,7 +155,7 @@ def main() -> None:
     settings = Settings().model_copy(update={"engine": "offline"})
     opened = time.perf_counter()
     retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
     session = CopilotSession(engine, retriever, InMemorySaver(), thread_id="bench")
     session.customer_turn("warm-up: what is a late fee?")  # loads the model's first batch
     setup_s = time.perf_counter() - opened
