@@ -42,6 +42,8 @@ def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) ->
     from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
 
     turn = "I was charged twice for my order, I want a refund\n"
+    # a new process: no matrix left in memory by an earlier test, so the cache file is written
+    monkeypatch.setattr(understanding, "_MATRIX_CACHE", {})
     code, first, err = run("classify", "--json", stdin=turn)
     assert code == 0, err
     (cache,) = (isolated_env / "cache").glob("intents-*.npy")
