@@ -38,6 +38,10 @@ class Settings(KnowledgeBaseSettings):
     database_url: str | None = None
     """postgresql://... for a shared store (records and contacts); unset means SQLite files
     under data_dir."""
+    audit_key: SecretStr | None = None
+    """Key of the audit trail's MACs (at least 16 characters); unset: the key file audit.key in
+    data_dir, created on the first write. Set it alike on every machine sharing a PostgreSQL
+    store."""
     advisor: str = Field(default_factory=default_advisor)
     """Who decides in this workspace (recorded with every decision); default: the OS user."""
     retention_days: int | None = Field(default=None, ge=1)

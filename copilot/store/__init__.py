@@ -8,18 +8,51 @@ then uses.
 
 from __future__ import annotations
 
-from copilot.store.audit import Verification
+from copilot.store.anchor import AuditAnchor, Head
 from copilot.store.database import Database, StoreError, is_postgres_url
 from copilot.store.records import VERDICTS, QueueFilter, Store
+from copilot.store.verify import Verification, verify_absent
 from knowledge_base.settings import KnowledgeBaseSettings
 
-__all__ = ["VERDICTS", "QueueFilter", "Store", "StoreError", "Verification", "open_store"]
+__all__ = [
+    "VERDICTS",
+    "Head",
+    "QueueFilter",
+    "Store",
+    "StoreError",
+    "Verification",
+    "open_store",
+    "verify_store",
+]
+
+
+def _audit_key(settings: KnowledgeBaseSettings) -> str | None:
+    secret = getattr(settings, "audit_key", None)
+    return secret.get_secret_value() if secret is not None else None
 
 
 def open_store(settings: KnowledgeBaseSettings) -> Store:
     """The configured store, migrated to this program's schema."""
     url = getattr(settings, "database_url", None)
-    return Store(Database.open(url, settings.data_dir / "records.sqlite"))
+    db = Database.open(url, settings.data_dir / "records.sqlite")
+    return Store(db, AuditAnchor.for_database(db, _audit_key(settings)))
+
+
+def verify_store(settings: KnowledgeBaseSettings, expected: Head | None = None) -> Verification:
+    """`audit verify` of the configured store; a missing SQLite records file is not created."""
+    if not is_postgres_url(getattr(settings, "database_url", None)):
+        path = settings.data_dir / "records.sqlite"
+        state = "is missing" if not path.exists() else None
+        if state is None and path.stat().st_size == 0:
+            state = "is empty (0 bytes)"
+        if state is not None:
+            anchor = AuditAnchor.beside(path, _audit_key(settings))
+            return verify_absent(str(path), state, anchor, expected)
+    store = open_store(settings)
+    try:
+        return store.verify(expected)
+    finally:
+        store.close()
 
 
 def describe_database(settings: KnowledgeBaseSettings) -> str:

@@ -36,16 +36,19 @@ def is_postgres_url(url: str | None) -> bool:
 class Database:
     """A thread-safe connection with read and write transactions."""
 
-    def __init__(self, conn: Any, dialect: Dialect, where: str):
+    def __init__(self, conn: Any, dialect: Dialect, where: str, home: Path):
         self.conn = conn
         self.dialect = dialect
         self.where = where
+        self.home = home
+        """The local data directory: the SQLite file's folder, where the audit key and head file
+        live (for PostgreSQL too: they must be kept outside the database)."""
         self._lock = threading.RLock()
 
     @classmethod
     def open(cls, url: str | None, sqlite_path: Path) -> Database:
         if is_postgres_url(url):
-            return cls._open_postgres(str(url))
+            return cls._open_postgres(str(url), sqlite_path.parent)
         return cls._open_sqlite(sqlite_path)
 
     @classmethod
@@ -61,10 +64,10 @@ class Database:
             conn.execute("PRAGMA synchronous=FULL")
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the record store {path}: {exc}") from exc
-        return cls(conn, "sqlite", str(path))
+        return cls(conn, "sqlite", str(path), path.parent)
 
     @classmethod
-    def _open_postgres(cls, url: str) -> Database:
+    def _open_postgres(cls, url: str, home: Path) -> Database:
         try:
             import psycopg
         except ImportError as exc:  # pragma: no cover - psycopg is a dependency
@@ -78,7 +81,7 @@ class Database:
                 "and that the server is running"
             ) from exc
         host = url.split("@")[-1]  # never echo the password
-        return cls(conn, "postgresql", f"postgresql://…@{host}")
+        return cls(conn, "postgresql", f"postgresql://…@{host}", home)
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from copilot.privacy import Redactor
-from copilot.store.audit import Verification, append_entry, insert_record, verify
+from copilot.store.anchor import AuditAnchor, Head
+from copilot.store.audit import Chain
 from copilot.store.database import Database, StoreError
 from copilot.store.edits import edit_distance, words
 from copilot.store.schema import RECORD_TABLES, migrate
+from copilot.store.verify import Verification, verify
 
 VERDICTS = ("good", "coaching needed", "policy gap", "AI error")
 DECISION_KINDS = ("accept", "edit", "reject", "regenerate")
@@ -55,9 +59,22 @@ class QueueFilter:
 class Store:
     """The record store over one database (SQLite file or PostgreSQL)."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, anchor: AuditAnchor | None = None):
         self.db = db
+        self.anchor = anchor or AuditAnchor.for_database(db)
+        """The audit key and head file (default: the key file beside the database)."""
         self.schema_version = migrate(db)
+
+    @contextmanager
+    def _recording(self) -> Iterator[Chain]:
+        """One write transaction on the audit chain; the head file moves after the commit."""
+        key = self.anchor.key(create=True)
+        assert key is not None  # create=True makes one
+        with self.db.write() as w:
+            chain = Chain(w, key, self.anchor.read_head(), str(self.anchor.head_path))
+            yield chain
+        if chain.appended:
+            self.anchor.advance(chain.head(), self.db.where)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -65,7 +82,8 @@ class Store:
         self, thread_id: str, advisor: str, engine: str = "", kb_version: str = ""
     ) -> str:
         """The contact's id, created on first use (idempotent per thread)."""
-        with self.db.write() as w:
+        with self._recording() as chain:
+            w = chain.w
             found = w.query("SELECT id FROM contacts WHERE thread_id = ?", (thread_id,))
             if found:
                 return str(found[0][0])
@@ -78,12 +96,13 @@ class Store:
                 "engine": engine,
                 "kb_version": kb_version,
             }
-            insert_record(w, "contacts", row, advisor, at)
+            chain.insert("contacts", row, advisor, at)
             return contact_id
 
     def add_turns(self, contact_id: str, turns: list[dict[str, Any]], actor: str) -> int:
         """Append redacted turns after those already stored; returns how many are stored now."""
-        with self.db.write() as w:
+        with self._recording() as chain:
+            w = chain.w
             stored = int(
                 w.query("SELECT COUNT(*) FROM turns WHERE contact_id = ?", (contact_id,))[0][0]
             )
@@ -97,7 +116,7 @@ class Store:
                     "text": turn["text"],
                     "at": at,
                 }
-                insert_record(w, "turns", row, actor, at)
+                chain.insert("turns", row, actor, at)
             return max(stored, len(turns))
 
     def record_suggestion(
@@ -149,8 +168,8 @@ class Store:
             "retrieval_confidence": payload.get("retrieval_confidence"),
             "latency_ms": payload.get("latency_ms"),
         }
-        with self.db.write() as w:
-            insert_record(w, "suggestions", row, advisor, at)
+        with self._recording() as chain:
+            chain.insert("suggestions", row, advisor, at)
         return suggestion_id
 
     def record_decision(
@@ -165,7 +184,8 @@ class Store:
         """The advisor's decision on a suggestion; a second call for the same one is a no-op."""
         if kind not in DECISION_KINDS:
             raise StoreError(f"unknown decision {kind!r}: one of {', '.join(DECISION_KINDS)}")
-        with self.db.write() as w:
+        with self._recording() as chain:
+            w = chain.w
             found = w.query("SELECT id FROM decisions WHERE suggestion_id = ?", (suggestion_id,))
             if found:
                 return str(found[0][0])
@@ -186,7 +206,7 @@ class Store:
                 "edit_distance": edit_distance(draft[0][0], sent) if sent is not None else None,
                 "draft_words": len(words(draft[0][0])),
             }
-            insert_record(w, "decisions", row, advisor, at)
+            chain.insert("decisions", row, advisor, at)
             return decision_id
 
     def record_summary(self, contact_id: str, advisor: str, summary: dict[str, Any]) -> str:
@@ -199,8 +219,8 @@ class Store:
             "advisor": advisor,
             "summary": _json(summary),
         }
-        with self.db.write() as w:
-            insert_record(w, "summaries", row, advisor, at)
+        with self._recording() as chain:
+            chain.insert("summaries", row, advisor, at)
         return summary_id
 
     def record_review(
@@ -231,14 +251,15 @@ class Store:
             "note": note,
             "kb_fix": _json(kb_fix) if kb_fix else None,
         }
-        with self.db.write() as w:
-            insert_record(w, "reviews", row, supervisor, at)
+        with self._recording() as chain:
+            chain.insert("reviews", row, supervisor, at)
         return review_id
 
     def prune(self, retention_days: int, actor: str = "retention") -> int:
         """Delete audit entries older than the retention period and the rows they recorded."""
         cutoff = (datetime.now(UTC) - timedelta(days=retention_days)).isoformat()
-        with self.db.write() as w:
+        with self._recording() as chain:
+            w = chain.w
             old = w.query(
                 "SELECT seq, hash, table_name, record_id, action FROM audit_log "
                 "WHERE at < ? ORDER BY seq",
@@ -248,12 +269,15 @@ class Store:
                 return 0
             last_seq, last_hash = int(old[-1][0]), str(old[-1][1])
             w.execute("UPDATE store_flags SET pruning = 1")
+            removed = 0
             for _, _, table, record_id, action in old:
                 if action == "insert" and table in RECORD_TABLES:
                     w.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+                    removed += 1
             w.execute("DELETE FROM audit_log WHERE seq <= ?", (last_seq,))
             w.execute("UPDATE store_flags SET pruning = 0")
-            append_entry(w, now(), actor, "prune", "audit_log", f"{last_seq}:{last_hash}", "")
+            anchor = f"{last_seq}:{last_hash}"
+            chain.append(now(), actor, "prune", "audit_log", anchor, "", chain.records - removed)
             return len(old)
 
     # -- reads ---------------------------------------------------------------------------------
@@ -327,8 +351,9 @@ class Store:
         rows = self.db.columns("SELECT * FROM summaries ORDER BY at")
         return [{**r, "summary": json.loads(r["summary"])} for r in rows]
 
-    def verify(self) -> Verification:
-        return verify(self.db)
+    def verify(self, expected: Head | None = None) -> Verification:
+        """The audit trail checked, against the head file and `expected` (an exported head)."""
+        return verify(self.db, self.anchor, expected)
 
     def close(self) -> None:
         self.db.close()

@@ -93,7 +93,7 @@ RECORD_TABLES: dict[str, dict[str, ColumnType]] = {
 }
 """Table -> column -> type. `id` is the primary key of each."""
 
-AUDIT_COLUMNS: dict[str, ColumnType] = {
+_AUDIT_COLUMNS_V1: dict[str, ColumnType] = {
     "seq": "int",
     "at": "text",
     "actor": "text",
@@ -104,6 +104,9 @@ AUDIT_COLUMNS: dict[str, ColumnType] = {
     "prev_hash": "text",
     "hash": "text",
 }
+_AUDIT_COLUMNS_V2: dict[str, ColumnType] = {"records": "int", "mac": "text"}
+AUDIT_COLUMNS = _AUDIT_COLUMNS_V1 | _AUDIT_COLUMNS_V2
+"""The audit entry's columns; `records` and `mac` are NULL in entries written before v2."""
 
 _SQL_TYPES = {
     "sqlite": {"text": "TEXT", "int": "INTEGER", "real": "REAL"},
@@ -161,7 +164,7 @@ def _v1(w: Writer) -> None:
     for name, columns in RECORD_TABLES.items():
         _create_table(w, name, columns, "id")
         _append_only(w, name)
-    _create_table(w, "audit_log", AUDIT_COLUMNS, "seq")
+    _create_table(w, "audit_log", _AUDIT_COLUMNS_V1, "seq")
     _append_only(w, "audit_log")
     for table, column in _INDEXES:
         w.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({column})")
@@ -172,7 +175,15 @@ def _v1(w: Writer) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Callable[[Writer], None]]] = [(1, _v1)]
+def _v2(w: Writer) -> None:
+    """Keyed audit: each entry's record count and MAC. Entries already written keep NULL there
+    (nothing can vouch for them after the fact); `verify` reports them as unkeyed."""
+    types = _SQL_TYPES[w.db.dialect]
+    for col, kind in _AUDIT_COLUMNS_V2.items():
+        w.execute(f"ALTER TABLE audit_log ADD COLUMN {col} {types[kind]}")
+
+
+MIGRATIONS: list[tuple[int, Callable[[Writer], None]]] = [(1, _v1), (2, _v2)]
 """(version, migration) in order; append a new one, never edit an applied one."""
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

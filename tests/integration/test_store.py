@@ -4,7 +4,7 @@ migrations, and the hand-checked report figures. PostgreSQL runs for real on 127
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -223,45 +223,33 @@ def test_a_row_added_behind_the_chain_is_detected(
     assert not result.ok and "reviews row forged is not in the audit trail" in str(result.problem)
 
 
-def test_retention_prune_keeps_the_chain_verifiable(
-    store: Store, database: tuple[str | None, Path]
-) -> None:
-    seed(store)
-    raw = Raw(database)
-    raw.tamper("UPDATE audit_log SET at = '2000-01-01' WHERE seq <= 10")  # age the first records
-    # the tampered timestamps break the hashes: rebuild this aged chain as if written in 2000
-    from copilot.store.audit import entry_hash
+def aged_clock(real_now: Callable[[], str], aged: int) -> Callable[[], str]:
+    """A clock whose first `aged` readings are in the year 2000, then the real one (the store
+    reads it once per audit entry)."""
+    readings = iter(range(aged))
 
-    rows = raw.run(
-        "SELECT seq, at, actor, action, table_name, record_id, payload_hash, "
-        "prev_hash FROM audit_log ORDER BY seq"
-    )
-    prev = rows[0][7]
-    for seq, at, actor, action, table, record_id, digest, _ in rows:
-        entry = {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "table_name": table,
-            "record_id": record_id,
-            "payload_hash": digest,
-            "prev_hash": prev,
-        }
-        prev = entry_hash(entry)
-        raw.tamper(
-            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
-            entry["prev_hash"],
-            prev,
-            seq,
-        )
+    def clock() -> str:
+        n = next(readings, None)
+        return real_now() if n is None else f"2000-01-01T00:00:{n:02d}.000000+00:00"
+
+    return clock
+
+
+def test_retention_prune_keeps_the_chain_verifiable(
+    store: Store, database: tuple[str | None, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copilot.store import records
+
+    monkeypatch.setattr(records, "now", aged_clock(records.now, 10))
+    seed(store)
     assert store.verify().ok
     assert store.prune(365) == 10
     assert len(store.suggestions()) < 8
     result = store.verify()
     assert result.ok, result.problem
+    assert (result.first, result.entries, result.records) == (11, 17, 16)
     # cutting the start off without a prune record is tampering
-    raw.tamper("DELETE FROM audit_log WHERE seq = (SELECT MIN(seq) FROM audit_log)")
+    Raw(database).tamper("DELETE FROM audit_log WHERE seq = (SELECT MIN(seq) FROM audit_log)")
     assert not store.verify().ok
 
 
