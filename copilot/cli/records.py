@@ -1,4 +1,4 @@
-"""`copilot report`, `copilot audit verify|prune`, `copilot eval export-feedback` and
+"""`copilot report`, `copilot audit verify|head|prune`, `copilot eval export-feedback` and
 `copilot review` (the supervisor's workspace, imported on use): thin commands over the store.
 """
 
@@ -15,7 +15,15 @@ from rich.table import Table
 from copilot.cli import cli, print_json, reports_errors, stdout
 from copilot.cli.evaluate import eval_group
 from copilot.config import Settings
-from copilot.store import QueueFilter, Store, describe_database, open_store
+from copilot.store import (
+    Head,
+    QueueFilter,
+    Store,
+    Verification,
+    describe_database,
+    open_store,
+    verify_store,
+)
 from copilot.store.feedback import feedback_cases
 from copilot.store.report import HEAVY_EDIT_WORDS, build_report, rate_cells
 from knowledge_base.atomic import write_text_atomic
@@ -103,32 +111,91 @@ def audit_group() -> None:
     """The tamper-evident audit trail of suggestions and decisions."""
 
 
+def _expected_head(value: str | None) -> Head | None:
+    """`--expect-head`: the line `copilot audit head` printed, or a file holding it."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_file():
+        try:
+            return Head.parse(path.read_text(encoding="utf-8"), f"--expect-head file {path}")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnowledgeBaseError(f"cannot read the expected head {path}: {exc}") from exc
+    return Head.parse(value, "--expect-head")
+
+
+def _verified(expect_head: str | None) -> tuple[Settings, Verification]:
+    settings = Settings()
+    return settings, verify_store(settings, _expected_head(expect_head))
+
+
+def _broken(result: Verification) -> None:
+    if not result.ok:
+        click.echo(f"BROKEN: {result.problem}", err=True)
+        raise SystemExit(2)
+
+
+def _intact_line(result: Verification, database: str) -> str:
+    line = f"intact: {result.entries} audit records, {result.records} records in {database}"
+    if result.entries == 0:
+        return line + " (nothing recorded yet)"
+    line += f"; head #{result.first + result.entries - 1} {result.head}"
+    if result.keyed_from is None:
+        line += "; no entry carries a MAC (all written before keyed audit): chain-checked only"
+    elif result.keyed_from > result.first:
+        line += (
+            f"; entries #{result.first}-#{result.keyed_from - 1} carry no MAC (written before "
+            "keyed audit): chain-checked only"
+        )
+    checked = " and ".join(result.checked) or "no anchored head (none on this machine)"
+    return line + f"; reaches {checked}"
+
+
 @audit_group.command("verify")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--expect-head",
+    metavar="HEAD",
+    help="Also check against a head exported with `copilot audit head` (the line, or its file).",
+)
 @reports_errors
-def verify_cmd(as_json: bool) -> None:
-    """Exit 0 when the chain and every record are intact; else name the first broken record."""
-    settings = Settings()
-    result = open_store(settings).verify()
+def verify_cmd(as_json: bool, expect_head: str | None) -> None:
+    """Exit 0 when the chain, its MACs, every record and the count are intact and the trail
+    reaches the head file (and HEAD); else exit 2 naming the first problem."""
+    settings, result = _verified(expect_head)
     if as_json:
         print_json(
             {
                 "ok": result.ok,
                 "entries": result.entries,
+                "records": result.records,
                 "head": result.head,
+                "keyed_from": result.keyed_from,
+                "checked": list(result.checked),
                 "problem": result.problem,
                 "database": describe_database(settings),
             }
         )
-    elif result.ok:
-        click.echo(
-            f"intact: {result.entries} audit records in {describe_database(settings)}; "
-            f"head {result.head}"
+        if not result.ok:
+            raise SystemExit(2)
+        return
+    _broken(result)
+    click.echo(_intact_line(result, describe_database(settings)))
+
+
+@audit_group.command("head")
+@reports_errors
+def head_cmd() -> None:
+    """Print the verified audit head: keep it off this machine, check it later with
+    `copilot audit verify --expect-head HEAD`."""
+    _, result = _verified(None)
+    _broken(result)
+    if result.tail is None:
+        raise KnowledgeBaseError(
+            "no keyed audit record yet (nothing recorded since keyed audit began): "
+            "there is no head to export"
         )
-    else:
-        click.echo(f"BROKEN: {result.problem}", err=True)
-    if not result.ok:
-        raise SystemExit(2)
+    click.echo(result.tail.token())
 
 
 @audit_group.command("prune")

@@ -1,4 +1,5 @@
-"""Fixtures that need real things: the e5 model over the sample KB, a Chroma server."""
+"""Fixtures that need real things: the e5 model over the sample KB, a Chroma server, a record
+store on each back-end (PostgreSQL for real on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import httpx
 import pytest
 
 from copilot.config import Settings
+from copilot.store import Store
+from copilot.store.database import Database
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
@@ -104,3 +107,22 @@ def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str | None, Path]]:
+    """(url, sqlite path) for a fresh empty database of each kind; the audit key and head file
+    go to the sqlite path's folder for both."""
+    if request.param == "sqlite":
+        yield None, tmp_path / "records.sqlite"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        yield server.create_database(), tmp_path / "unused.sqlite"
+
+
+@pytest.fixture
+def store(database: tuple[str | None, Path]) -> Iterator[Store]:
+    url, path = database
+    opened = Store(Database.open(url, path))
+    yield opened
+    opened.close()

@@ -3,10 +3,8 @@ migrations, and the hand-checked report figures. PostgreSQL runs for real on 127
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,50 +13,8 @@ from copilot.store import QueueFilter, Store, StoreError
 from copilot.store.database import Database
 from copilot.store.report import build_report
 from copilot.store.schema import SCHEMA_VERSION
+from tests.audit_tamper import Raw
 from tests.store_seed import seed
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str | None, Path]]:
-    """(url, sqlite path) for a fresh empty database of each kind."""
-    if request.param == "sqlite":
-        yield None, tmp_path / "records.sqlite"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        yield server.create_database(), tmp_path / "unused.sqlite"
-
-
-@pytest.fixture
-def store(database: tuple[str | None, Path]) -> Iterator[Store]:
-    url, path = database
-    opened = Store(Database.open(url, path))
-    yield opened
-    opened.close()
-
-
-class Raw:
-    """The database under the store, reached the way someone with write access could."""
-
-    def __init__(self, database: tuple[str | None, Path]):
-        url, path = database
-        if url is None:
-            self.conn: Any = sqlite3.connect(path, isolation_level=None)
-            self.mark = "?"
-        else:
-            import psycopg
-
-            self.conn = psycopg.connect(url, autocommit=True)
-            self.mark = "%s"
-
-    def run(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        cursor = self.conn.execute(sql.replace("?", self.mark), params)
-        return list(cursor.fetchall()) if cursor.description else []
-
-    def tamper(self, sql: str, *params: Any) -> None:
-        """Go around the append-only triggers (as an attacker with write access could)."""
-        self.run("UPDATE store_flags SET pruning = 1")
-        self.run(sql, *params)
-        self.run("UPDATE store_flags SET pruning = 0")
 
 
 def test_records_round_trip_and_the_chain_verifies(store: Store) -> None:

@@ -100,3 +100,24 @@ def test_export_feedback_to_an_unwritable_place_is_one_line(settings: Settings) 
     seeded(settings)
     code, _, err = run("eval", "export-feedback", "/proc/no/such/dir/out.jsonl")
     assert code == 1 and err.startswith("error: cannot write") and len(err.splitlines()) == 1
+
+
+def test_audit_head_round_trips_through_expect_head(settings: Settings, tmp_path: Path) -> None:
+    code, _, err = run("audit", "head")
+    assert code == 1 and err.startswith("error: no keyed audit record yet")
+    seeded(settings)
+    code, head, _ = run("audit", "head")
+    assert code == 0 and head.startswith("v1:26:26:")
+    kept = tmp_path / "head.txt"
+    kept.write_text(head)
+    code, out, _ = run("audit", "verify", "--expect-head", str(kept))
+    assert code == 0 and "and the expected head" in out
+    code, out, _ = run("audit", "verify", "--json", "--expect-head", head.strip())
+    assert code == 0 and json.loads(out)["checked"][-1] == "the expected head"
+
+
+def test_a_bad_expected_head_is_one_line(settings: Settings) -> None:
+    seeded(settings)
+    code, _, err = run("audit", "verify", "--expect-head", "v1:26:26:abc:def")
+    assert code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: --expect-head is not an audit head")
