@@ -23,7 +23,7 @@ from copilot.cli import cli
 from copilot.cli import records as _records  # noqa: F401  (registers the audit commands)
 from copilot.config import Settings
 from copilot.store import open_store
-from copilot.store.anchor import entry_mac
+from copilot.store.anchor import AuditAnchor, entry_mac
 from copilot.store.audit import entry_hash, payload_hash
 from copilot.store.schema import RECORD_TABLES
 from tests.store_seed import seed
@@ -57,6 +57,17 @@ class Raw:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def as_before_keyed_audit(raw: Raw, anchor: AuditAnchor) -> None:
+    """Make a store look as schema version 1 left it: no MAC or count columns, no head file,
+    no key file."""
+    raw.run("ALTER TABLE audit_log DROP COLUMN mac")
+    raw.run("ALTER TABLE audit_log DROP COLUMN records")
+    raw.run("DELETE FROM schema_version WHERE version > 1")
+    raw.close()
+    anchor.head_path.unlink()
+    anchor.key_path.unlink()
 
 
 @dataclass

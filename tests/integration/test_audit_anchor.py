@@ -15,7 +15,7 @@ from copilot.store.anchor import AuditAnchor
 from copilot.store.audit import entry_hash
 from copilot.store.database import Database
 from copilot.store.schema import SCHEMA_VERSION
-from tests.audit_tamper import Raw
+from tests.audit_tamper import Raw, as_before_keyed_audit
 from tests.store_seed import seed
 
 
@@ -97,23 +97,11 @@ def test_an_exported_head_still_holds_after_a_prune(
     assert "does not match the audit key" in str(store.verify(forged).problem)
 
 
-def _as_before_keyed_audit(store: Store, database: tuple[str | None, Path]) -> None:
-    """Make the seeded store look as version 1 left it: no MAC or count columns, no head file,
-    no key file."""
-    raw = Raw(database)
-    raw.run("ALTER TABLE audit_log DROP COLUMN mac")
-    raw.run("ALTER TABLE audit_log DROP COLUMN records")
-    raw.run("DELETE FROM schema_version WHERE version > 1")
-    raw.close()
-    store.anchor.head_path.unlink()
-    store.anchor.key_path.unlink()
-
-
 def test_a_database_from_before_keyed_audit_is_migrated_and_reported_unkeyed(
     store: Store, database: tuple[str | None, Path]
 ) -> None:
     ids = seed(store)
-    _as_before_keyed_audit(store, database)
+    as_before_keyed_audit(Raw(database), store.anchor)
     url, path = database
     old = Store(Database.open(url, path))
     assert old.schema_version == SCHEMA_VERSION

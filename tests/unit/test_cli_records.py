@@ -13,6 +13,7 @@ from copilot.cli import cli
 from copilot.cli import records as _records  # noqa: F401  (registers commands)
 from copilot.config import Settings
 from copilot.store import open_store
+from tests.audit_tamper import Raw, as_before_keyed_audit
 from tests.store_seed import seed
 
 
@@ -121,3 +122,17 @@ def test_a_bad_expected_head_is_one_line(settings: Settings) -> None:
     code, _, err = run("audit", "verify", "--expect-head", "v1:26:26:abc:def")
     assert code == 1 and len(err.splitlines()) == 1
     assert err.startswith("error: --expect-head is not an audit head")
+
+
+def test_entries_from_before_keyed_audit_are_reported_unkeyed(settings: Settings) -> None:
+    ids = seeded(settings)
+    store = open_store(settings)
+    as_before_keyed_audit(Raw((None, settings.data_dir / "records.sqlite")), store.anchor)
+    store.close()
+    code, out, _ = run("audit", "verify")
+    assert code == 0 and "no entry carries a MAC (all written before keyed audit)" in out
+    store = open_store(settings)
+    store.record_review(ids[1], "sam", "good")
+    store.close()
+    code, out, _ = run("audit", "verify")
+    assert code == 0 and "entries #1-#26 carry no MAC (written before keyed audit)" in out
