@@ -16,6 +16,7 @@ someone who also puts back an older head file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import hmac
@@ -102,8 +103,8 @@ class AuditAnchor:
     def key_source(self) -> str:
         return KEY_VARIABLE if self._env_key else str(self.key_path)
 
-    def key(self, create: bool) -> bytes | None:
-        """The audit key; with `create`, a new key file is made when there is none."""
+    def key(self) -> bytes | None:
+        """The audit key, None when there is none yet (it is never made here)."""
         if self._key is not None:
             return self._key
         if self._env_key:
@@ -113,15 +114,6 @@ class AuditAnchor:
                 )
             self._key = self._env_key.encode("utf-8")
             return self._key
-        if create and not self.key_path.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
-            try:
-                new = secrets.token_hex(32).encode() + b"\n"
-                write_atomically(
-                    self.key_path, new, what="the audit key", mode=0o600, overwrite=False
-                )
-            except FileExistsError:
-                pass  # another process made it first: use theirs
         try:
             text = self.key_path.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -132,6 +124,20 @@ class AuditAnchor:
             raise StoreError(f"the audit key file {self.key_path} is too short or empty")
         self._key = text.encode("utf-8")
         return self._key
+
+    def key_for_writing(self) -> bytes:
+        """The audit key, making the key file (mode 0600) on first use when none is set."""
+        key = self.key()
+        if key is not None:
+            return key
+        self.home.mkdir(parents=True, exist_ok=True)
+        new = secrets.token_hex(32).encode() + b"\n"
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            write_atomically(self.key_path, new, what="the audit key", mode=0o600, overwrite=False)
+        key = self.key()
+        if key is None:  # deleted between the two steps by someone else
+            raise StoreError(f"the audit key file {self.key_path} vanished as it was made")
+        return key
 
     def read_head(self) -> Head | None:
         """The head file's head, None when there is no head file."""

@@ -68,8 +68,7 @@ class Store:
     @contextmanager
     def _recording(self) -> Iterator[Chain]:
         """One write transaction on the audit chain; the head file moves after the commit."""
-        key = self.anchor.key(create=True)
-        assert key is not None  # create=True makes one
+        key = self.anchor.key_for_writing()
         with self.db.write() as w:
             chain = Chain(w, key, self.anchor.read_head(), str(self.anchor.head_path))
             yield chain

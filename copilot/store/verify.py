@@ -47,7 +47,7 @@ def verify(db: Database, anchor: AuditAnchor, expected: Head | None = None) -> V
     """Check the chain, then every record row, then that the trail reaches the anchored heads."""
     entries = db.columns(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log ORDER BY seq")
     try:
-        key = anchor.key(create=False)
+        key = anchor.key()
         anchored = anchor.read_head()
     except StoreError as exc:
         return _result(entries, 0, None, str(exc))
