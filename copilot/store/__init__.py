@@ -3,7 +3,8 @@ the hash-chained audit trail over all of them.
 
 SQLite (one file under the data directory, WAL) by default; PostgreSQL when
 `COPILOT_DATABASE_URL=postgresql://...` is set, the same database the LangGraph checkpointer
-then uses.
+then uses. The audit trail's key and head file stay outside the database, in the data
+directory (`copilot/store/anchor.py`).
 """
 
 from __future__ import annotations
