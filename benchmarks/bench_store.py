@@ -28,24 +28,18 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from copilot.store import Store  # noqa: E402
-from copilot.store.database import Database  # noqa: E402
 from tests.postgres_server import PostgresServer, find_postgres_bin  # noqa: E402
+from tests.store_writer import open_target  # noqa: E402
 
 WRITER = ROOT / "tests" / "store_writer.py"
 
 
-def open_target(target: str) -> Store:
-    url = target if target.startswith("postgresql://") else None
-    return Store(Database.open(url, Path(target)))
-
-
-def concurrent_run(target: str, advisors: int, decisions: int) -> dict[str, object]:
-    open_target(target).close()
+def concurrent_run(target: str, home: Path, advisors: int, decisions: int) -> dict[str, object]:
+    open_target(target, home).close()
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WRITER), target, f"adv-{i:02d}", str(decisions)],
+            [sys.executable, str(WRITER), target, f"adv-{i:02d}", str(decisions), str(home)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -59,7 +53,7 @@ def concurrent_run(target: str, advisors: int, decisions: int) -> dict[str, obje
         failures += proc.returncode != 0
         acked += [line.split()[1] for line in out.splitlines() if line.startswith("ack ")]
     wall = time.perf_counter() - started
-    store = open_target(target)
+    store = open_target(target, home)
     decided = [r["decision"]["id"] for r in store.suggestions() if r["decision"]]
     verify_started = time.perf_counter()
     result = store.verify()
@@ -76,12 +70,12 @@ def concurrent_run(target: str, advisors: int, decisions: int) -> dict[str, obje
     }
 
 
-def kill_run(target: str, kills: int) -> dict[str, object]:
-    open_target(target).close()
+def kill_run(target: str, home: Path, kills: int) -> dict[str, object]:
+    open_target(target, home).close()
     acked: list[str] = []
     for k in range(kills):
         proc = subprocess.Popen(
-            [sys.executable, str(WRITER), target, f"killed-{k}", "100000"],
+            [sys.executable, str(WRITER), target, f"killed-{k}", "100000", str(home)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -94,7 +88,7 @@ def kill_run(target: str, kills: int) -> dict[str, object]:
                 break
         proc.wait()
         acked += [line.split()[1] for line in proc.stdout.read().splitlines() if line]
-    store = open_target(target)
+    store = open_target(target, home)
     decided = {r["decision"]["id"] for r in store.suggestions() if r["decision"]}
     return {"acked": len(acked), "lost": len(set(acked) - decided), "verifies": store.verify().ok}
 
@@ -133,11 +127,11 @@ def main() -> None:
         table.add_column(column, justify="right")
     try:
         for name, target in targets.items():
-            run = concurrent_run(target, args.advisors, args.decisions)
+            run = concurrent_run(target, scratch, args.advisors, args.decisions)
             kill_target = (
                 str(scratch / "killed.sqlite") if name == "sqlite" else server.create_database()
             )  # type: ignore[union-attr]
-            killed = kill_run(kill_target, args.kills)
+            killed = kill_run(kill_target, scratch, args.kills)
             wall = float(run["wall_s"])  # type: ignore[arg-type]
             table.add_row(
                 name,

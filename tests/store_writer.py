@@ -1,10 +1,12 @@
 """One advisor process for the store's concurrency and crash tests (and its benchmark).
 
-    python tests/store_writer.py DATABASE ADVISOR N
+    python tests/store_writer.py DATABASE ADVISOR N HOME
 
-DATABASE is a postgresql:// URL or a SQLite file path. The process opens one contact and makes
-N decisions (a suggestion, then the advisor's decision on it), printing `ack <decision id>` after
-each commit, so whoever kills it knows exactly what was acknowledged.
+DATABASE is a postgresql:// URL or a SQLite file path; HOME is the data directory that holds the
+audit key and head file for a PostgreSQL database (a SQLite file keeps them beside it). The
+process opens one contact and makes N decisions (a suggestion, then the advisor's decision on
+it), printing `ack <decision id>` after each commit, so whoever kills it knows exactly what was
+acknowledged.
 """
 
 from __future__ import annotations
@@ -42,10 +44,16 @@ def payload(n: int) -> dict[str, object]:
     }
 
 
+def open_target(target: str, home: Path) -> Store:
+    """The store at a SQLite path or a PostgreSQL URL (its audit key and head file in `home`)."""
+    if is_postgres_url(target):
+        return Store(Database.open(target, home / "records.sqlite"))
+    return Store(Database.open(None, Path(target)))
+
+
 def main() -> None:
-    target, advisor, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    url = target if is_postgres_url(target) else None
-    store = Store(Database.open(url, Path(target)))
+    target, advisor, count, home = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+    store = open_target(target, home)
     contact = store.start_contact(f"thread-{advisor}", advisor, "offline", "bench g1")
     for n in range(count):
         suggestion = store.record_suggestion(contact, advisor, payload(n), "bench g1")

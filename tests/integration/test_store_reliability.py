@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot.store import Store
-from copilot.store.database import Database
+from tests.store_writer import open_target
 
 WRITER = Path(__file__).resolve().parents[1] / "store_writer.py"
 ADVISORS = 20
@@ -30,30 +29,25 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield request.getfixturevalue("postgres_server").create_database()
 
 
-def open_target(target: str) -> Store:
-    url = target if target.startswith("postgresql://") else None
-    return Store(Database.open(url, Path(target)))
-
-
-def writer(target: str, advisor: str, count: int) -> subprocess.Popen[str]:
+def writer(target: str, advisor: str, count: int, home: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WRITER), target, advisor, str(count)],
+        [sys.executable, str(WRITER), target, advisor, str(count), str(home)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def test_twenty_advisors_at_once_lose_and_duplicate_nothing(target: str) -> None:
-    open_target(target).close()  # schema in place before the race, as at deployment
-    procs = [writer(target, f"advisor-{i:02d}", DECISIONS) for i in range(ADVISORS)]
+def test_twenty_advisors_at_once_lose_and_duplicate_nothing(target: str, tmp_path: Path) -> None:
+    open_target(target, tmp_path).close()  # schema in place before the race, as at deployment
+    procs = [writer(target, f"advisor-{i:02d}", DECISIONS, tmp_path) for i in range(ADVISORS)]
     acked: list[str] = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err[-1000:]
         acked += [line.split()[1] for line in out.splitlines() if line.startswith("ack ")]
     assert len(acked) == ADVISORS * DECISIONS
-    store = open_target(target)
+    store = open_target(target, tmp_path)
     rows = store.suggestions()
     decided = [r["decision"]["id"] for r in rows if r["decision"]]
     assert len(rows) == ADVISORS * DECISIONS
@@ -63,9 +57,11 @@ def test_twenty_advisors_at_once_lose_and_duplicate_nothing(target: str) -> None
     assert result.entries == ADVISORS * (1 + 2 * DECISIONS)
 
 
-def test_a_killed_advisor_process_loses_nothing_it_acknowledged(target: str) -> None:
-    open_target(target).close()
-    proc = writer(target, "advisor-k", 100_000)
+def test_a_killed_advisor_process_loses_nothing_it_acknowledged(
+    target: str, tmp_path: Path
+) -> None:
+    open_target(target, tmp_path).close()
+    proc = writer(target, "advisor-k", 100_000, tmp_path)
     acked: list[str] = []
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -77,12 +73,12 @@ def test_a_killed_advisor_process_loses_nothing_it_acknowledged(target: str) -> 
     acked += [line.split()[1] for line in proc.stdout.read().splitlines() if line]
     assert proc.returncode == -signal.SIGKILL
 
-    store = open_target(target)
+    store = open_target(target, tmp_path)
     decided = {r["decision"]["id"] for r in store.suggestions() if r["decision"]}
     assert set(acked) <= decided
     assert store.verify().ok, store.verify().problem
     # after the restart the advisor goes on writing, and the chain still holds
-    again = writer(target, "advisor-k", 5)
+    again = writer(target, "advisor-k", 5, tmp_path)
     out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err[-1000:]
     assert store.verify().ok
