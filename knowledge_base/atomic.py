@@ -16,21 +16,28 @@ from pathlib import Path
 import numpy as np
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(
+    path: Path, data: bytes, *, mode: int = 0o666, overwrite: bool = True
+) -> None:
     """Replace `path` with `data`; on any error the previous file (if any) is left as it was.
 
-    The file is created with mode 0666 less the umask, like any file the user writes (not
-    tempfile's private 0600: a report or an export is meant to be shared).
+    The file is created with `mode` less the umask: by default 0666, like any file the user
+    writes (not tempfile's private 0600: a report or an export is meant to be shared); 0o600
+    for a secret. With `overwrite=False` an existing `path` raises FileExistsError and is kept
+    (a key must never be replaced by a second process that raced to create it).
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 

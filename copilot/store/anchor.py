@@ -16,7 +16,6 @@ someone who also puts back an older head file.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import hmac
@@ -27,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from copilot.store.database import Database, StoreError
-from copilot.store.files import write_atomically
+from knowledge_base.atomic import write_bytes_atomic, write_text_atomic
 
 KEY_FILE = "audit.key"
 KEY_VARIABLE = "COPILOT_AUDIT_KEY"
@@ -130,10 +129,16 @@ class AuditAnchor:
         key = self.key()
         if key is not None:
             return key
-        self.home.mkdir(parents=True, exist_ok=True)
         new = secrets.token_hex(32).encode() + b"\n"
-        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
-            write_atomically(self.key_path, new, what="the audit key", mode=0o600, overwrite=False)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(self.key_path, new, mode=0o600, overwrite=False)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write the audit key {self.key_path}: {exc.strerror or exc}"
+            ) from exc
         key = self.key()
         if key is None:  # deleted between the two steps by someone else
             raise StoreError(f"the audit key file {self.key_path} vanished as it was made")
@@ -164,8 +169,7 @@ class AuditAnchor:
                     "database": database,
                     "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 }
-                data = (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8")
-                write_atomically(self.head_path, data, what="the audit head file")
+                write_text_atomic(self.head_path, json.dumps(body, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise StoreError(
                 f"recorded, but the audit head file {self.head_path} could not be updated: "
