@@ -6,13 +6,16 @@ import sqlite3
 from typing import Any
 
 from copilot.config import Settings
-from copilot.store.database import StoreError
+from copilot.store.database import StoreError, normalise_database_url
 
 
 def open_checkpointer(settings: Settings) -> Any:
     """A LangGraph checkpointer for the configured database."""
-    url = settings.database_url
-    if url and url.startswith(("postgresql://", "postgres://")):
+    try:
+        url = normalise_database_url(settings.database_url)
+    except ValueError as exc:
+        raise StoreError(f"COPILOT_DATABASE_URL: {exc}") from exc
+    if url is not None:
         try:
             from langgraph.checkpoint.postgres import PostgresSaver
         except ImportError as exc:

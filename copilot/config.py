@@ -8,7 +8,8 @@ from __future__ import annotations
 import getpass
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from knowledge_base.settings import KnowledgeBaseSettings
 
@@ -37,7 +38,7 @@ class Settings(KnowledgeBaseSettings):
     """How knowledge cards are found."""
     database_url: str | None = None
     """postgresql://... for a shared store (records and contacts); unset means SQLite files
-    under data_dir."""
+    under data_dir. Any other scheme is an error, never a silent fallback to SQLite."""
     audit_key: SecretStr | None = None
     """Key of the audit trail's MACs (at least 16 characters); unset: the key file audit.key in
     data_dir, created on the first write. Set it alike on every machine sharing a PostgreSQL
@@ -46,3 +47,13 @@ class Settings(KnowledgeBaseSettings):
     """Who decides in this workspace (recorded with every decision); default: the OS user."""
     retention_days: int | None = Field(default=None, ge=1)
     """Records older than this are pruned by `copilot audit prune`; unset keeps everything."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str | None) -> str | None:
+        from copilot.store.database import normalise_database_url
+
+        try:
+            return normalise_database_url(url)
+        except ValueError as exc:
+            raise PydanticCustomError("database_url", str(exc)) from exc

@@ -176,6 +176,8 @@ class CopilotSession:
             self.graph.invoke(Command(resume=decision), self._config, context=self._context(None))
 
     def customer_turn(self, text: str, on_token: TokenCallback | None = None) -> Suggestion:
+        if not text.strip():
+            raise KnowledgeBaseError("an empty customer turn has nothing to answer")
         self._close_pending()
         result = self._run({"turn": text, "role": "customer"}, on_token)
         assert result is not None

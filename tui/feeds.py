@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-ROLES = ("customer", "advisor", "bot")
+from copilot.inputs import TURN_SHAPE, is_turn, read_text
+from knowledge_base.errors import KnowledgeBaseError
 
 
 class FeedError(ValueError):
@@ -35,12 +36,8 @@ def parse_turn(line: str, where: str = "stdin") -> FeedTurn:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise FeedError(f"{where}: invalid JSON ({exc.msg})") from exc
-    if (
-        not isinstance(data, dict)
-        or data.get("role") not in ROLES
-        or not isinstance(data.get("text"), str)
-    ):
-        raise FeedError(f'{where}: expected {{"role": customer|advisor|bot, "text": ...}}')
+    if not isinstance(data, dict) or not is_turn(data):
+        raise FeedError(f"{where}: expected {TURN_SHAPE}")
     delay = data.get("delay_s", 0)
     return FeedTurn(
         data["role"], data["text"], float(delay) if isinstance(delay, int | float) else 0
@@ -50,14 +47,17 @@ def parse_turn(line: str, where: str = "stdin") -> FeedTurn:
 def read_replay(path: Path) -> list[FeedTurn]:
     """Every turn of a JSONL transcript; a bad line is an error before anything is shown."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise FeedError(f"cannot read {path}: {exc.strerror}") from exc
-    return [
+        lines = read_text(path).splitlines()
+    except KnowledgeBaseError as exc:
+        raise FeedError(str(exc)) from exc
+    turns = [
         parse_turn(line, f"{path}:{number}")
         for number, line in enumerate(lines, start=1)
         if line.strip()
     ]
+    if not turns:
+        raise FeedError(f"{path}: no turns to replay")
+    return turns
 
 
 def read_lines(stream: IO[str] | IO[bytes], stop: Callable[[], bool]) -> Iterator[str]:

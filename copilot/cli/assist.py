@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 from langgraph.checkpoint.memory import InMemorySaver
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from copilot.cli import cli, print_json, reports_errors, waiting_for
 from copilot.config import Settings
-from copilot.engines.base import Engine, EngineError
+from copilot.engines.base import Engine
+from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
 from copilot.privacy import Redactor, has_sensitive_data
 from copilot.retrieval import Retriever
 from copilot.routing import Route, escalate
@@ -32,24 +34,28 @@ err = Console(stderr=True)
 
 
 def read_transcript(path: Path) -> list[dict[str, str]]:
+    """The turns of a JSONL transcript; an empty customer turn is skipped and reported."""
     turns = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+    for number, turn in read_turns(path):
+        if turn["role"] == "customer" and not turn["text"].strip():
+            err.print(f"{path}:{number}: empty customer turn skipped", highlight=False)
             continue
-        try:
-            turn = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KnowledgeBaseError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-        if (
-            not isinstance(turn, dict)
-            or turn.get("role") not in ("customer", "advisor", "bot")
-            or not isinstance(turn.get("text"), str)
-        ):
-            raise KnowledgeBaseError(
-                f'{path}:{number}: expected {{"role": customer|advisor|bot, "text": ...}}'
-            )
         turns.append({"role": turn["role"], "text": turn["text"]})
     return turns
+
+
+def read_decisions(path: Path) -> list[Decision]:
+    decisions = []
+    for number, row in numbered_jsonl(path):
+        try:
+            decisions.append(Decision.model_validate(row))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "decision"
+            raise KnowledgeBaseError(
+                f"{path}:{number}: not a decision ({where}: {first['msg']})"
+            ) from exc
+    return decisions
 
 
 def open_retriever(settings: Settings) -> Retriever:
@@ -173,45 +179,54 @@ def assist_cmd(
 ) -> None:
     """Suggestions for every customer turn of a transcript, then the wrap-up summary."""
     turns = read_transcript(transcript)
-    planned = (
-        [
-            Decision.model_validate(json.loads(line))
-            for line in decisions.read_text().splitlines()
-            if line.strip()
-        ]
-        if decisions
-        else []
-    )
+    planned = read_decisions(decisions) if decisions else []
     session = build_session(Settings(), engine_name)
-    try:
-        if any(t["role"] == "bot" for t in turns):
-            first_advisor = next(
-                (i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns)
-            )
-            earlier = turns[:first_advisor]
-            for turn in earlier:
-                session.add_turn(turn["role"], turn["text"])
-            brief = session.handover()
-            print_json({"handover": brief.model_dump()}) if as_json else Console().print(
-                f"[bold]hand-over brief[/]: {brief.model_dump()}\n"
-            )
-            turns = turns[first_advisor:]
-        for turn in turns:
-            if turn["role"] != "customer":
-                session.add_turn(turn["role"], turn["text"])
-                continue
-            suggestion: Suggestion | None = session.customer_turn(turn["text"])
-            while suggestion is not None:
-                print_json(suggestion_json(suggestion)) if as_json else print_suggestion(suggestion)
-                decision = planned.pop(0) if planned else Decision(kind="accept")
-                suggestion = session.decide(decision)
-        summary = session.summary()
-    except EngineError as exc:
-        raise KnowledgeBaseError(str(exc)) from exc
+    if any(t["role"] == "bot" for t in turns):
+        first_advisor = next(
+            (i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns)
+        )
+        earlier = turns[:first_advisor]
+        for turn in earlier:
+            session.add_turn(turn["role"], turn["text"])
+        brief = session.handover()
+        print_json({"handover": brief.model_dump()}) if as_json else Console().print(
+            f"[bold]hand-over brief[/]: {brief.model_dump()}\n"
+        )
+        turns = turns[first_advisor:]
+    for turn in turns:
+        if turn["role"] != "customer":
+            session.add_turn(turn["role"], turn["text"])
+            continue
+        suggestion: Suggestion | None = session.customer_turn(turn["text"])
+        while suggestion is not None:
+            print_json(suggestion_json(suggestion)) if as_json else print_suggestion(suggestion)
+            decision = planned.pop(0) if planned else Decision(kind="accept")
+            suggestion = session.decide(decision)
+    summary = session.summary()
     if as_json:
         print_json({"summary": summary.model_dump()})
     else:
         Console().print("[bold]wrap-up summary[/]", summary.model_dump())
+
+
+class Utf8Stdin:
+    """Stdin's lines; one that is not UTF-8 is reported on stderr and skipped."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for number, text in stdin_lines(sys.stdin.buffer):
+            if text is None:
+                click.echo(f"stdin line {number}: not UTF-8 text, skipped", err=True)
+                self.skipped += 1
+                continue
+            yield text
+
+    def exit_if_skipped(self) -> None:
+        """The stream ran to its end; exit status 1 still tells a script lines were skipped."""
+        if self.skipped:
+            sys.exit(1)
 
 
 def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]:
@@ -243,13 +258,11 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
     engine = make_engine(settings, catalog=configured_catalog(settings))
-    for line in sys.stdin:
+    lines = Utf8Stdin()
+    for line in lines:
         if not line.strip():
             continue
-        try:
-            route, injection = _route_line(engine, line.rstrip("\n"))
-        except EngineError as exc:
-            raise KnowledgeBaseError(str(exc)) from exc
+        route, injection = _route_line(engine, line)
         if as_json:
             print_json(route.model_dump(mode="json") | {"injection": injection})
         else:
@@ -259,6 +272,7 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
                 f"{route.category.value}\t{route.confidence:.2f}\t{route.intent}\t"
                 f"{','.join(flags)}\t{line.strip()}"
             )
+    lines.exit_if_skipped()
 
 
 @cli.command("summarize")
@@ -282,10 +296,7 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
         for i, t in enumerate(redacted)
         if t["role"] == "customer"
     ]
-    try:
-        summary = engine.summarize(redacted, routes, [], redactor=redactor)
-    except EngineError as exc:
-        raise KnowledgeBaseError(str(exc)) from exc
+    summary = engine.summarize(redacted, routes, [], redactor=redactor)
     restored = {
         k: redactor.restore(v)
         if isinstance(v, str)
@@ -306,8 +317,9 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
 def redact_cmd(as_json: bool) -> None:
     """Redact personal data from each line of stdin (placeholders stable across lines)."""
     redactor = Redactor()
-    for line in sys.stdin:
-        result = redactor.redact(line.rstrip("\n"))
+    lines = Utf8Stdin()
+    for line in lines:
+        result = redactor.redact(line)
         if as_json:
             print_json(
                 {
@@ -320,3 +332,4 @@ def redact_cmd(as_json: bool) -> None:
             )
         else:
             click.echo(result.text)
+    lines.exit_if_skipped()

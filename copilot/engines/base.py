@@ -15,13 +15,15 @@ from typing import Any, Protocol
 from copilot.privacy import Redactor
 from copilot.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
+from knowledge_base.errors import KnowledgeBaseError
 
 TokenCallback = Callable[[str], None]
 """Receives the draft's text as it streams, piece by piece."""
 
 
-class EngineError(Exception):
-    """A generative step failed (endpoint down, timeout, invalid output): shown to the advisor."""
+class EngineError(KnowledgeBaseError):
+    """A generative step failed (endpoint down, no key, timeout, invalid output): shown to the
+    advisor, and printed as one line by the command line like every user-facing error."""
 
 
 class Engine(Protocol):

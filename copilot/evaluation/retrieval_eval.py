@@ -28,6 +28,7 @@ from copilot.evaluation.metrics import (
     reciprocal_rank,
     unique_in_order,
 )
+from copilot.inputs import numbered_jsonl, read_jsonl
 from copilot.retrieval import FusionWeights, Mode, Retriever
 from knowledge_base import SAMPLES_DIR as SAMPLES
 from knowledge_base.atomic import write_text_atomic
@@ -57,14 +58,19 @@ class QueryOutcome:
         return {self.articles.get(d, d) for d in self.relevant}
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
+def read_queries(path: Path) -> list[dict[str, Any]]:
+    """Labelled queries: each line needs a `query` (or a `question`) and may list
+    `relevant_ids`; a line without them names its file and line."""
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise KnowledgeBaseError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+    for number, row in numbered_jsonl(path):
+        text = row.get("query") or row.get("question")
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeBaseError(
+                f'{path}:{number}: a query needs "query": "..." (or "question")'
+            )
+        if not isinstance(row.get("relevant_ids") or [], list):
+            raise KnowledgeBaseError(f'{path}:{number}: "relevant_ids" must be a list of ids')
+        rows.append(row)
     return rows
 
 
@@ -111,7 +117,7 @@ def run_queries(
                 context_texts=[str(row["scenario"])],
             )
         else:
-            result = retriever.search(str(row["query"]), k=k * 3, mode=mode)
+            result = retriever.search(str(row.get("query") or row["question"]), k=k * 3, mode=mode)
         ranked = unique_in_order([hit.doc_id for hit in result.hits])[:k]
         relevant = set(row.get("relevant_ids") or [])
         articles = {d: retriever.article_of(d) for d in relevant.union(ranked)}
@@ -218,8 +224,8 @@ def evaluate_retrieval(
     predictions: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
+    rows = read_queries(queries) if queries else default_queries()
     kb = prepare_kb(docs, settings, progress)
-    rows = read_jsonl(queries) if queries else default_queries()
     if not rows:
         raise KnowledgeBaseError("no queries to evaluate")
     retriever = Retriever(kb, weights)

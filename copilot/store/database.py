@@ -29,8 +29,33 @@ class StoreError(KnowledgeBaseError):
     """The record store cannot be opened or written."""
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+SUPPORTED_DATABASE_URLS = (
+    "postgresql://user:pass@host/db (or postgres://, postgresql+psycopg://); "
+    "unset for the SQLite files under COPILOT_DATA_DIR"
+)
+
+
 def is_postgres_url(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("postgresql://", "postgres://"))
+    return bool(url) and str(url).startswith(POSTGRES_SCHEMES)
+
+
+def normalise_database_url(url: str | None) -> str | None:
+    """The URL the store and the checkpointer open; anything they cannot open is refused.
+
+    SQLAlchemy's driver spelling `postgresql+psycopg://` is accepted as `postgresql://`. Other
+    schemes (mysql://, sqlite://...) raise ValueError instead of falling back to local SQLite.
+    The message never repeats the URL: it may hold a password.
+    """
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    if url.startswith("postgresql+psycopg://"):
+        url = "postgresql://" + url.removeprefix("postgresql+psycopg://")
+    if is_postgres_url(url):
+        return url
+    scheme = f"'{url.split('://')[0][:30]}://'" if "://" in url else "a URL without a scheme"
+    raise ValueError(f"unsupported database URL: {scheme}; supported: {SUPPORTED_DATABASE_URLS}")
 
 
 class Database:
@@ -47,8 +72,12 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None, sqlite_path: Path) -> Database:
-        if is_postgres_url(url):
-            return cls._open_postgres(str(url), sqlite_path.parent)
+        try:
+            url = normalise_database_url(url)
+        except ValueError as exc:
+            raise StoreError(f"COPILOT_DATABASE_URL: {exc}") from exc
+        if url is not None:
+            return cls._open_postgres(url, sqlite_path.parent)
         return cls._open_sqlite(sqlite_path)
 
     @classmethod
