@@ -155,40 +155,71 @@ class Contact:
         return result
 
 
-def default_session_factory(settings: Settings) -> SessionFactory:
+class ConfiguredSessions:
     """Sessions over the configured KB, engine and checkpointer, opened once on first use.
 
     Opening reads the KB (and indexes the bundled sample on first use) and loads the embedding
-    model: seconds, so it runs in the contact's worker like every other call.
+    model: seconds, so it runs in the contact's worker like every other call. A record store
+    that cannot be opened (corrupt file, server down) does not stop the advisor: contacts go
+    on without records, `not_recording` says why, and the workspace says so once.
     """
-    shared: dict[str, Any] = {}
-    lock = threading.Lock()
 
-    def factory(thread_id: str | None) -> CopilotSession:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.not_recording: str | None = None
+        """Why nothing is recorded (None: every contact is on record)."""
+        self._announced = False
+        self._parts: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _open(self) -> dict[str, Any]:
         from copilot.checkpoints import open_checkpointer
         from copilot.cli.assist import open_retriever
         from copilot.session import make_engine
-        from copilot.store import open_store
+        from copilot.store import StoreError, open_store
 
-        with lock:
-            if not shared:
-                retriever = open_retriever(settings)
-                shared["engine"] = make_engine(
-                    settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog
-                )
-                shared["retriever"] = retriever
-                shared["checkpointer"] = open_checkpointer(settings)
-                shared["store"] = open_store(settings)
+        retriever = open_retriever(self.settings)
+        parts = {
+            "engine": make_engine(
+                self.settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog
+            ),
+            "retriever": retriever,
+            "checkpointer": open_checkpointer(self.settings),
+        }
+        try:
+            parts["store"] = open_store(self.settings)
+        except StoreError as exc:
+            parts["store"] = None
+            self.not_recording = str(exc)
+        return parts
+
+    def __call__(self, thread_id: str | None) -> CopilotSession:
+        with self._lock:
+            if not self._parts:  # all parts or none: a failure leaves nothing half-open
+                self._parts = self._open()
+            parts = self._parts
         return CopilotSession(
-            shared["engine"],
-            shared["retriever"],
-            shared["checkpointer"],
+            parts["engine"],
+            parts["retriever"],
+            parts["checkpointer"],
             thread_id=thread_id,
-            store=shared["store"],
-            advisor=settings.advisor,
+            store=parts["store"],
+            advisor=self.settings.advisor,
         )
 
-    return factory
+    def announce_not_recording(self) -> str | None:
+        """The notice to show, the first time only."""
+        if self.not_recording is None or self._announced:
+            return None
+        self._announced = True
+        return (
+            f"{self.not_recording}. The workspace keeps working, but nothing is recorded "
+            "(not recording) until it is restarted with a working store."
+        )
+
+
+def default_session_factory(settings: Settings) -> SessionFactory:
+    return ConfiguredSessions(settings)
 
 
 def summaries_dir(settings: Settings) -> Path:

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands
-from tui.contact import Contact, Op, TokenBatch, describe_error
+from tui.contact import ConfiguredSessions, Contact, Op, TokenBatch, describe_error
 from tui.messages import (
     AgentFailed,
     ContactOpened,
@@ -256,6 +256,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             kb=f"{kb.name} g{generation}" if kb else "none",
             contact=event.thread_id,
         )
+        self._show_recording()
         if event.transcript:
             conversation = self.query_one(Conversation)
             views = [TurnView(t["role"], t["text"]) for t in event.transcript]
@@ -268,6 +269,15 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if event.pending and self.latest_suggestion <= event.op.seq:
             self._show(event.op, event.pending)
             self.notify(f"Contact {event.thread_id} resumed: a draft waits for your decision.")
+
+    def _show_recording(self) -> None:
+        """A store that could not be opened: visible on every contact, announced once."""
+        sessions = self.contact.factory
+        if not isinstance(sessions, ConfiguredSessions) or sessions.not_recording is None:
+            return
+        self.status.set(recording="not recording")
+        if notice := sessions.announce_not_recording():
+            self.notify(notice, title="Records", severity="warning", timeout=20)
 
     @on(DraftStreamed)
     def _streamed(self, event: DraftStreamed) -> None:

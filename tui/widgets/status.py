@@ -1,4 +1,5 @@
-"""The status bar: engine, knowledge base, last latency, privacy (values redacted), contact."""
+"""The status bar: engine, knowledge base, last latency, privacy (values redacted), contact,
+and "not recording" when the record store could not be opened."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class StatusBar(Widget):
             "pii": "0",
             "contact": "new",
             "busy": "",
+            "recording": "",
         }
 
     def set(self, **fields: str) -> None:
@@ -50,6 +52,8 @@ class StatusBar(Widget):
             (" │ contact ", "$text-muted"),
             f["contact"],
         ]
+        if f["recording"]:
+            parts += [(" │ ", "$text-muted"), (f["recording"], "bold $text-error")]
         if f["busy"]:
             parts += [(" │ ", "$text-muted"), (f["busy"], "bold $text-warning")]
         return Content.assemble(*parts)
