@@ -24,6 +24,7 @@ from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
+from copilot.limits import redact_turn
 from copilot.nodes.review import redacted_decision
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
@@ -119,7 +120,7 @@ class CopilotSession:
         # The draft streams with placeholders: the advisor sees the values as they come, this
         # turn's own included (redacted here exactly as the redact node will redact them).
         if isinstance(payload, dict) and payload.get("turn"):
-            self.redactor.redact(payload["turn"])
+            redact_turn(self.redactor, payload["turn"])
         restorer = StreamingRestorer(self.redactor.mapping)
         send = on_token
 

@@ -132,6 +132,8 @@ class State(InputState):
     """The newest turn with personal data replaced by placeholders."""
     pii_types: list[str] = field(default_factory=list)
     """Entity types found in the newest turn."""
+    clipped_from: int = 0
+    """The newest customer turn's length when it was cut to copilot.limits.MAX_TURN_CHARS."""
     injection: list[dict[str, str]] = field(default_factory=list)
     """Signs that the newest turn tries to instruct the AI ({kind, excerpt}, redacted): the
     text stays data; the advisor is warned."""

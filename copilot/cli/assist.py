@@ -17,6 +17,7 @@ from copilot.cli import cli, print_json, reports_errors, waiting_for
 from copilot.config import Settings
 from copilot.engines.base import Engine
 from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
+from copilot.limits import clip_note, reading_window, redact_turn
 from copilot.privacy import Redactor, has_sensitive_data
 from copilot.retrieval import Retriever
 from copilot.routing import Route, escalate
@@ -38,7 +39,7 @@ def read_transcript(path: Path) -> list[dict[str, str]]:
     turns = []
     for number, turn in read_turns(path):
         if turn["role"] == "customer" and not turn["text"].strip():
-            err.print(f"{path}:{number}: empty customer turn skipped", highlight=False)
+            click.echo(f"{path}:{number}: empty customer turn skipped", err=True)
             continue
         turns.append({"role": turn["role"], "text": turn["text"]})
     return turns
@@ -182,9 +183,7 @@ def assist_cmd(
     planned = read_decisions(decisions) if decisions else []
     session = build_session(Settings(), engine_name)
     if any(t["role"] == "bot" for t in turns):
-        first_advisor = next(
-            (i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns)
-        )
+        first_advisor = next((i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns))
         earlier = turns[:first_advisor]
         for turn in earlier:
             session.add_turn(turn["role"], turn["text"])
@@ -230,10 +229,11 @@ class Utf8Stdin:
 
 
 def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]:
-    """The route of one turn, escalated as the graph does, and its injection flags."""
+    """The route of one turn (read to MAX_TURN_CHARS), escalated as the graph does, and its
+    injection flags."""
     redactor = Redactor()
-    redacted = redactor.redact(text)
-    injection = injection_flags(text, redactor)
+    redacted, full_length = redact_turn(redactor, text)
+    injection = injection_flags(reading_window(text), redactor)
     route = engine.understand(redacted.text, [])
     category, moved = escalate(
         route.category,
@@ -243,7 +243,8 @@ def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]
     )
     if injection:
         moved.append(injection_reason(injection))
-    reasons = [*route.reasons, *moved]
+    note = [clip_note(full_length)] if full_length else []
+    reasons = [*note, *route.reasons, *moved]
     return route.model_copy(update={"category": category, "reasons": reasons}), injection
 
 
@@ -290,7 +291,9 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
         settings = settings.model_copy(update={"engine": engine_name})
     engine = make_engine(settings, catalog=configured_catalog(settings))
     redactor = Redactor()
-    redacted = [{"role": t["role"], "text": redactor.redact(t["text"]).text} for t in turns]
+    redacted = [
+        {"role": t["role"], "text": redact_turn(redactor, t["text"])[0].text} for t in turns
+    ]
     routes = [
         engine.understand(t["text"], redacted[:i], redactor).model_dump(mode="json")
         for i, t in enumerate(redacted)

@@ -14,6 +14,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from copilot.context import Context, context_of, redactor_of
+from copilot.limits import clip_note, reading_window, redact_turn
 from copilot.privacy import SENSITIVE_TYPES
 from copilot.routing import Category, Route, escalate
 from copilot.screening import injection_flags, injection_reason
@@ -25,7 +26,7 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if not state.turn and state.category_override:  # a correction re-runs the last turn
         return {"started_at": time.perf_counter()}
     redactor = redactor_of(runtime, state.redaction)
-    result = redactor.redact(state.turn)
+    result, full_length = redact_turn(redactor, state.turn)
     update: dict[str, Any] = {
         "redaction": redactor.mapping,
         "transcript": [{"role": state.role, "text": result.text}],
@@ -33,7 +34,7 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     }
     if state.role == "customer":
         update |= {
-            "injection": injection_flags(state.turn, redactor),
+            "injection": injection_flags(reading_window(state.turn), redactor),
             "redaction": redactor.mapping,
         }
         update |= {
@@ -41,6 +42,7 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             "pii_types": sorted({e.type for e in result.entities}),
             "category_override": None,
             "instruction": None,
+            "clipped_from": full_length,
         }
     return update
 
@@ -59,6 +61,8 @@ def understand(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         route.category, list(route.flags), sensitive_pii=sensitive, injection=bool(state.injection)
     )
     reasons = [*route.reasons, *moved]
+    if state.clipped_from:
+        reasons.insert(0, clip_note(state.clipped_from))
     if state.injection:
         reasons.append(injection_reason(state.injection))
     confidence = route.confidence

@@ -1,0 +1,74 @@
+"""Seconds for one customer turn of growing size: classify, assist (one turn, offline engine,
+sample KB) and redact, in process (no Python start-up).
+
+The turn is words drawn from the sample articles (numbers, dates and amounts included), from a
+short question to 5 MB. classify and assist read the first MAX_TURN_CHARS characters
+(copilot/limits.py); `copilot redact` redacts the whole line, so its column shows the cost of
+redaction itself (copilot/privacy.py).
+
+Run: python benchmarks/bench_limits.py [--sizes 200,4000,35000,500000,5000000] [--no-redact]
+(COPILOT_DATA_DIR picks the data dir; the sample KB is indexed on first use; embeddings: e5)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from langgraph.checkpoint.memory import InMemorySaver
+from rich.console import Console
+from rich.table import Table
+
+from copilot.cli.assist import _route_line, open_retriever
+from copilot.config import Settings
+from copilot.privacy import Redactor
+from copilot.session import CopilotSession, make_engine
+from knowledge_base import SAMPLES_DIR
+
+
+def turn_of(chars: int, seed: int = 7) -> str:
+    words = " ".join(p.read_text() for p in sorted((SAMPLES_DIR / "articles").glob("*.md")))
+    vocabulary = words.split()
+    rng = random.Random(seed)
+    parts = ["Why was I charged a late fee on my order?"]
+    size = len(parts[0])
+    while size < chars:
+        parts.append(rng.choice(vocabulary))
+        size += len(parts[-1]) + 1
+    return " ".join(parts)[:chars]
+
+
+def seconds(call) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="200,4000,35000,500000,5000000")
+    parser.add_argument("--no-redact", action="store_true", help="skip the whole-line redaction")
+    args = parser.parse_args()
+    settings = Settings(engine="offline")
+    retriever = open_retriever(settings)
+    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    _route_line(engine, "hello")  # warm: models loaded, caches read
+    table = Table(title=f"one customer turn, embeddings={settings.embeddings}")
+    for column in ("characters", "words", "classify s", "assist s", "redact s"):
+        table.add_column(column, justify="right")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        text = turn_of(size)
+        classify = seconds(lambda: _route_line(engine, text))  # noqa: B023
+        session = CopilotSession(engine, retriever, InMemorySaver())
+        assist = seconds(lambda: session.customer_turn(text))  # noqa: B023
+        redact = "–" if args.no_redact else f"{seconds(lambda: Redactor().redact(text)):.2f}"  # noqa: B023
+        table.add_row(
+            f"{len(text):,}", f"{len(text.split()):,}", f"{classify:.2f}", f"{assist:.2f}", redact
+        )
+        Console(stderr=True).print(f"done: {len(text):,} characters", style="dim")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
