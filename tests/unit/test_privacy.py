@@ -92,8 +92,13 @@ def test_card_failing_luhn_is_ignored() -> None:
 
 
 def test_card_with_expiry_and_cvv_after_it() -> None:
-    assert found(f"{spaced(VISA)} 12/27 cvv 123") == [("CARD", spaced(VISA))]
-    assert found(f"{spaced(VISA)} 06/29") == [("CARD", spaced(VISA))]
+    # the expiry and the CVV are secrets of their own, never part of the card number
+    assert found(f"{spaced(VISA)} 12/27 cvv 123") == [
+        ("CARD", spaced(VISA)),
+        ("EXPIRY", "12/27"),
+        ("CVV", "123"),
+    ]
+    assert found(f"{spaced(VISA)} 06/29") == [("CARD", spaced(VISA)), ("EXPIRY", "06/29")]
 
 
 def test_card_needs_plausible_brand_length() -> None:
@@ -363,7 +368,10 @@ def test_mixed_turn() -> None:
 # ----------------------------------------------------------- held-out turns
 HELD_OUT = [
     ("Bjr, ma cb c 4539 1488 0343 6467 svp faites vite", [("CARD", "4539 1488 0343 6467")]),
-    ("CB n°5555-5555-5555-4444 exp 03/27 crypto 123", [("CARD", "5555-5555-5555-4444")]),
+    (
+        "CB n°5555-5555-5555-4444 exp 03/27 crypto 123",
+        [("CARD", "5555-5555-5555-4444"), ("EXPIRY", "03/27"), ("CVV", "123")],
+    ),
     ("virement depuis DE89 3704 0044 0532 0130 00 hier", [("IBAN", "DE89 3704 0044 0532 0130 00")]),
     ("sécu 2 53 07 2B 073 004 70", [("NIR", "2 53 07 2B 073 004 70")]),
     ("Tél. : 01-45-67-89-10", [("PHONE", "01-45-67-89-10")]),

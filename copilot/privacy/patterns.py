@@ -15,23 +15,48 @@ SEP = r"[ \u00a0\u202f.\-\u2010\u2011]"
 
 
 # --------------------------------------------------------------------------- digits
-# A run of digit groups separated by single separators; atomic so that a run
-# glued to a letter is rejected as a whole instead of being shortened.
-DIGIT_RUN = re.compile(rf"(?<![\w+])(?>\d+(?:{SEP}\d+)*)(?!\w)")
 GROUP = re.compile(r"\d+")
+# What may join two digit groups of one spoken or typed number.  A single separator
+# character is "tight" (as before); the rest are "loose": ", ", "...", " - ", "/",
+# " et ", " and ", a double space.  Loose joins are accepted for a card only when the
+# groups look like a card or a card cue precedes (see ``copilot.privacy.numbers``).
+TIGHT_GAP = re.compile(SEP)
+LOOSE_GAP = re.compile(
+    r"\s{0,2}(?:,|/|\.{2,3}|\u2026|[-\u2013\u2014])\s{0,2}|\s{1,2}(?i:et|and|puis|then)\s{1,2}|\s{2,3}"
+)
 # The previous token mixes letters and digits ("FR76 ", "X054 "): the run is the
 # tail of an IBAN-like code, not a stand-alone card number.
 MIXED_TOKEN_BEFORE = re.compile(r"(?:[A-Za-z]\w*\d|\d\w*[A-Za-z])\w*[ \-]$")
-
-IBAN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,32}")
-
-NIR_CANDIDATE = re.compile(
-    rf"(?<![\w+])(?<!\d{SEP})[1-478](?:{SEP}?\d){{4}}{SEP}?(?:\d{SEP}?\d|2{SEP}?[ABab])"
-    rf"(?:{SEP}?\d){{8}}(?!{SEP}?\d)(?!\w)"
+CARD_CUE = re.compile(
+    r"(?i)\b(?:cartes?|cards?|CB|visa|master\s?card|amex|american\s+express|maestro|"
+    r"cr[ée]dit|credit|d[ée]bit|debit|PAN)\b"
 )
 
+# IBAN: country letters (also spelled "F R"), check digits, then 11-32 letters or
+# digits, each optionally after a space, no-break space, dot or dash.
+_ISEP = r"(?:[ \u00a0\u202f.\-\u2010\u2011]|\s[-\u2013]\s)"
+IBAN_CANDIDATE = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[A-Z][ \u00a0\u202f]?[A-Z]|[A-Za-z]{{2}}){_ISEP}?\d[ \u00a0\u202f]?\d"
+    rf"(?:{_ISEP}?[A-Za-z0-9]){{11,32}}"
+)
+
+# NIR: 13-character body (sex, year, month, department incl. 2A/2B, commune, order),
+# then the 2-digit key, glued, separated, or said apart ("clé 42", "key 42"), or none.
+_NIR_BODY = rf"[1-478](?:{SEP}?\d){{4}}{SEP}?(?:\d{SEP}?\d|2{SEP}?[ABab])(?:{SEP}?\d){{6}}"
+NIR_CANDIDATE = re.compile(
+    rf"(?<![\w+])(?<!\d{SEP})(?P<body>{_NIR_BODY})"
+    rf"(?:(?P<gap>{SEP}?|\s*[,/]?\s*(?i:(?:(?:la|sa|the)\s+)?(?:cl[ée]f?|key|control\s+key)"
+    rf"(?:\s+(?:est|is|c['’]est))?)\s*:?\s*)(?P<key>\d{SEP}?\d))?(?!{SEP}?\d)(?!\w)"
+)
+NIR_CUE = re.compile(
+    r"(?i)\b(?:s[ée]cu(?:rit[ée]\s+sociale)?|NIR|INSEE|social\s+security|carte\s+vitale|"
+    r"num[ée]ro\s+de\s+s[ée]cu|NSS)\b"
+)
+NIR_GROUPED = re.compile(rf"\d{SEP}\d\d{SEP}\d\d{SEP}(?:\d\d|2[ABab]){SEP}\d{{3}}{SEP}\d{{3}}$")
+
 # ---------------------------------------------------------------------------- phone
-_PHONE_LEFT = rf"(?<![\w+])(?<!\d{SEP})"
+# a "+" may follow a previous number ("... 56 78 +33 7 ..."): two numbers back to back
+_PHONE_LEFT = rf"(?<![\w+])(?:(?<!\d{SEP})|(?=\(?\+))"
 _PHONE_RIGHT = rf"(?!{SEP}?\d)(?![\w/])"
 PHONE_FR = re.compile(
     _PHONE_LEFT
@@ -71,11 +96,25 @@ EMAIL = re.compile(
     r"(?<![\w.+\-%])[\w+\-%](?:[\w.+\-%]*[\w+\-%])?@(?:[\w\-]+\.)+[A-Za-z]{2,24}(?![\w\-])"
 )
 # Obfuscated / dictated forms: "jean.dupont arobase gmail point com", "jd [at] free.fr".
-_AT = r"(?:\s*(?:\[at\]|\(at\)|\[@\])\s*|\s+(?i:arobase|arobas)\s+)"
+# Obfuscated / dictated forms: "jean.dupont arobase gmail point com", "jd [at] free.fr",
+# "john dot smith at gmail dot com", "jean point dupont arobase orange point fr".
+_AT = r"(?:\s*(?:\[at\]|\(at\)|\[@\]|@)\s*|\s+(?i:arobase|arrobase|arobas|at\s+sign|at)\s+)"
 _DOT = r"(?:\.|\s*(?:\[dot\]|\(dot\)|\[\.\])\s*|\s+(?i:point|dot)\s+)"
+_LOCAL_JOIN = rf"(?:{_DOT}|[_\-]|\s+(?i:underscore|tiret(?:\s+(?:du\s+)?bas)?|dash|hyphen)\s+)"
 EMAIL_SPOKEN = re.compile(
-    rf"(?<![\w.+\-%])[\w+\-%](?:[\w.+\-%]*[\w+\-%])?{_AT}(?:[\w\-]+{_DOT}){{1,3}}"
-    r"(?i:com|fr|net|org|eu|be|ch|lu|de|es|it|uk|io|me|info|biz)(?![\w\-])"
+    rf"(?<![\w.+\-%])(?P<local>[\w+%]+(?:{_LOCAL_JOIN}[\w+%]+){{0,4}})(?P<at>{_AT})"
+    rf"(?P<domain>(?:[\w\-]+{_DOT}){{1,3}})"
+    r"(?i:com|fr|net|org|eu|be|ch|lu|de|es|it|uk|io|me|info|biz|co|ca|us|nl|pt|pl|ie)(?![\w\-])"
+)
+
+# A bare " at " ("I am at home dot com") makes an e-mail only with a local part that
+# looks like one (joined words, digits) or a known mail provider as the domain.
+BARE_AT = re.compile(r"\s+(?i:at)\s+")
+EMAIL_LIKE_LOCAL = re.compile(r"[\d_.+\-]|\s(?i:dot|point|underscore|tiret|dash|hyphen)\s")
+MAIL_PROVIDER = re.compile(
+    r"(?i)(?:gmail|googlemail|hotmail|yahoo|outlook|live|msn|icloud|me|aol|orange|wanadoo|"
+    r"free|sfr|neuf|laposte|bbox|numericable|proton(?:mail)?|gmx|yopmail|mail|example|"
+    r"btinternet|sky|virgin(?:media)?|ntlworld|talktalk|zoho|fastmail)\W"
 )
 
 # ---------------------------------------------------------------------------- Orvane
@@ -166,6 +205,8 @@ _NAME_PARTICLE = (
 NAME_STEP = re.compile(rf"(?P<sep>\s+)?(?P<part>{_NAME_PARTICLE})?(?P<tok>{_NAME_TOKEN})(?![\w'’])")
 NAME_TRIGGER = re.compile(
     r"(?i:\bje\s+m['’]\s?appelle|\bmon\s+(?:nom|pr[ée]nom)(?:\s+de\s+famille)?\s+(?:est|c['’]est)|"
+    r"\bmy\s+(?:sur|last|family|first|given)\s?name\s+is|\bmy\s+(?:sur|last|family)\s?name['’]s|"
+    r"\b(?:sur|last|family|first|given)\s?name\s*:|\b(?:nom(?:\s+de\s+famille)?|pr[ée]nom)\s*:|"
     r"\bmoi\s+c['’]est|\bau\s+nom\s+de|\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name['’]s|"
     r"\bunder\s+the\s+name(?:\s+of)?|\bje\s+suis|\bi['’]m|\bi\s+am|\bthis\s+is|\bc['’]est|\bici|"
     r"\bmy\s+(?:wife|husband|partner|son|daughter|mother|father|mum|mom|dad|brother|sister)\s*,?|"
@@ -174,6 +215,20 @@ NAME_TRIGGER = re.compile(
     r"\bmadame|\bmonsieur|\bmademoiselle|\bmme\.?|\bmlle\.?|\bmrs\.?|\bmr\.?|\bms\.?|\bmiss)"
     r"(?:\s*:)?\s+|\bM\.\s+"
 )
+# Triggers that announce a name for sure: the name may then be typed in lower case.
+STRONG_TRIGGER = re.compile(r"(?i)appelle|name|nom\b|pr[ée]nom")
+LOWER_NAME = re.compile(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+(?![\w@.])")
+NOT_LOWER_NAMES = frozenset(
+    """and et from de du is est but mais please svp spelled comme like with avec as en
+    to au aux sur for pour because parce car that que qui then puis comment quoi déjà deja
+    rien personne nothing nobody ça ca pareil same""".split()
+)
+# A name spelled letter by letter after it: "Dupont, D-U-P-O-N-T", "Smith, that's S M I T H".
+SPELLED_AFTER_NAME = re.compile(
+    r"\s*[,:;.]?\s*(?:(?i:that['’]?s|that\s+is|c['’]est|ça\s+s['’][ée]crit|spelled|spelt|"
+    r"s['’][ée]crit|I\s+spell\s+it|je\s+[ée]pelle)\s*:?\s*)?"
+    r"(?P<sp>[A-Za-z](?![A-Za-z])(?:[\s.\-]{1,3}[A-Za-z](?![A-Za-z])){2,30})"
+)
 # Triggers too common to be trusted alone: the name must be confirmed by a
 # greeting before it or a "speaking/here/à l'appareil" after it.
 WEAK_TRIGGERS = ("this is", "c'est", "c’est", "ici")
@@ -181,7 +236,7 @@ WEAK_BEFORE = re.compile(
     r"(?i)\b(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|bonjour|bonsoir|salut|allô|allo)\W*$"
 )
 WEAK_AFTER = re.compile(
-    r"(?i)^\s*(?:speaking|here|calling|from\b|à\s+l['’]appareil|au\s+t[ée]l[ée]phone)"
+    r"(?i)\s*(?:speaking|here|calling|from\b|à\s+l['’]appareil|au\s+t[ée]l[ée]phone)"
 )
 CAPITAL_PARTICLES = frozenset(
     ["de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos"]
