@@ -1,21 +1,29 @@
-"""Benchmark the PII detector (copilot.privacy.detect) on the golden set.
+"""Benchmark the PII detector (copilot.privacy) on the golden set and the adversarial set.
 
 Usage (from the repository root)::
 
-    python benchmarks/bench_privacy.py            # table
+    python benchmarks/bench_privacy.py            # tables
     python benchmarks/bench_privacy.py --json     # one JSON object
     python benchmarks/bench_privacy.py --errors   # also list misses / false alarms
 
-Two matching modes are reported per entity type:
+Golden set (``pii_golden.jsonl``), two matching modes per entity type:
 
 * exact   - same type, same start and end offsets;
 * overlap - same type and the spans overlap (each gold span used at most once).
+
+Adversarial set (``pii_adversarial.jsonl``, made by ``make_privacy_adversarial.py``):
+spoken and typed forms, multi-turn cases run through one :class:`Redactor` per contact.
+A value is *caught* when spans of its type cover every letter and digit of it; a
+look-alike row with any entity is a false positive.  Then the time to redact lines of
+100,000 characters (numbers, mixed text, pathological repeats): the worst wall time and
+the worst CPU time of this process (the machine may be shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -28,9 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from copilot.privacy import detect  # noqa: E402
+from copilot.privacy import Redactor, detect  # noqa: E402
 
 GOLDEN = ROOT / "benchmarks" / "data" / "pii_golden.jsonl"
+ADVERSARIAL = ROOT / "benchmarks" / "data" / "pii_adversarial.jsonl"
+SECRET_TYPES = ("PASSWORD", "PIN", "OTP", "CVV", "EXPIRY")
+LONG_LINE = 100_000
 TYPES = ("CARD", "IBAN", "NIR", "PHONE", "EMAIL", "DOB", "ADDRESS", "ACCOUNT", "ORDER", "NAME")
 
 
@@ -172,20 +183,128 @@ def _print_table(res: dict) -> None:
     Console(width=max(100, Console().width)).print(table)
 
 
+def last_turn_entities(row: dict) -> list:
+    """Entities of the row's text, after its earlier turns went through the same Redactor."""
+    redactor = Redactor()
+    for turn in row.get("turns", []):
+        redactor.redact(turn)
+    return redactor.redact(row["text"]).entities
+
+
+def score_adversarial(rows: list[dict]) -> dict:
+    """Per type: support and caught; look-alike rows and their false positives; the misses."""
+    support, caught, misses, false_positives = Counter(), Counter(), [], []
+    for row in rows:
+        text, found = row["text"], last_turn_entities(row)
+        if row.get("lookalike"):
+            if found:
+                false_positives.append({"id": row["id"], "text": text, "found": _spans(found)})
+            continue
+        for gold in row["entities"]:
+            typ = gold["type"]
+            covered = {i for e in found if e.type == typ for i in range(e.start, e.end)}
+            needed = {i for i in range(gold["start"], gold["end"]) if text[i].isalnum()}
+            support[typ] += 1
+            if needed <= covered:
+                caught[typ] += 1
+            else:
+                misses.append({"id": row["id"], "text": text, "type": typ, "found": _spans(found)})
+    per_type = {
+        t: {"support": support[t], "caught": caught[t], "recall": round(caught[t] / support[t], 4)}
+        for t in (*TYPES, *SECRET_TYPES)
+        if support[t]
+    }
+    return {
+        "per_type": per_type,
+        "recall": round(sum(caught.values()) / max(1, sum(support.values())), 4),
+        "lookalikes": sum(1 for r in rows if r.get("lookalike")),
+        "false_positives": false_positives,
+        "misses": misses,
+    }
+
+
+def _spans(entities: Sequence[Any]) -> list[tuple[str, str]]:
+    return [(e.type, e.value) for e in entities]
+
+
+def long_lines(n: int = LONG_LINE) -> dict[str, str]:
+    """Lines of ``n`` characters that once took minutes: digit runs, separators, repeats."""
+    rng = random.Random(7)
+    words = ["12", "3.50", "10:30", "EUR", "ref", "1 234", "06", "4970", "-", "/", "FR76", "né le"]
+    words += ["rue", "at", "dot", "@", "x.y", "mon nom est", "Paul", "2A", ",", "et", "c'est"]
+    words += ["code", "CVV", "exp", "08/27", "clé", "+33", "my name is", "Martin"]
+    seps = [" ", ".", "-", "", ", ", " / ", " et "]
+    lines = {
+        "mixed words and numbers": " ".join(rng.choice(words) for _ in range(n // 3)),
+        "random digit runs": "".join(rng.choice("0123456789") + rng.choice(seps) for _ in range(n)),
+    }
+    for unit in (
+        "1234 ",
+        "1 ",
+        "1.",
+        "1-",
+        "1, ",
+        "06 12 34 56 78 ",
+        "4111 1111 1111 1111 ",
+        "c'est Paul ",
+        "FR76 ",
+        "1 85 05 78 006 084 ",
+        "né le 01/02/1990 ",
+        "a",
+    ):
+        lines[f"repeat {unit!r}"] = unit * (n // len(unit) + 1)
+    return {k: v[:n] for k, v in lines.items()}
+
+
+def time_long_lines(n: int = LONG_LINE) -> dict:
+    worst_wall, worst_cpu, worst = 0.0, 0.0, ""
+    for name, line in long_lines(n).items():
+        wall, cpu = time.perf_counter(), time.process_time()
+        Redactor().redact(line)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if cpu > worst_cpu:
+            worst = name
+        worst_wall, worst_cpu = max(worst_wall, wall), max(worst_cpu, cpu)
+    return {
+        "chars": n,
+        "wall_s": round(worst_wall, 3),
+        "cpu_s": round(worst_cpu, 3),
+        "worst": worst,
+    }
+
+
+def _print_adversarial(adv: dict, timing: dict) -> None:
+    print(f"\nAdversarial set: recall per type (caught / support), {adv['recall']:.3f} overall")
+    for typ, e in adv["per_type"].items():
+        print(f"  {typ:9s} {e['caught']:4d} / {e['support']:<4d} {e['recall']:.3f}")
+    fps = len(adv["false_positives"])
+    print(f"Look-alikes: {fps} false positives in {adv['lookalikes']} rows")
+    print(
+        f"{timing['chars']:,}-character lines: worst {timing['wall_s']:.3f} s wall, "
+        f"{timing['cpu_s']:.3f} s CPU ({timing['worst']})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ap.add_argument("--errors", action="store_true", help="list the snippets with differences")
     ap.add_argument("--data", type=Path, default=GOLDEN, help="golden set (JSONL)")
+    ap.add_argument("--adversarial", type=Path, default=ADVERSARIAL, help="adversarial set")
     args = ap.parse_args(argv)
     res = evaluate(load(args.data))
     errors = res.pop("errors")
+    adv = score_adversarial(load(args.adversarial))
+    timing = time_long_lines()
     if args.json:
-        print(json.dumps(res, ensure_ascii=False))
+        summary = {k: v for k, v in adv.items() if k not in ("misses", "false_positives")}
+        summary["false_positives"] = len(adv["false_positives"])
+        print(json.dumps({"golden": res, "adversarial": summary, "long_line": timing}))
     else:
         _print_table(res)
+        _print_adversarial(adv, timing)
     if args.errors:
-        for err in errors:
+        for err in [*errors, *adv["misses"], *adv["false_positives"]]:
             print(json.dumps(err, ensure_ascii=False))
     return 0
 

@@ -24,6 +24,7 @@ from . import patterns as P
 Candidate = tuple[str, int, int]
 _LOOSE_SLASH_MIN = 3  # "/" joins card groups ("4970/1010"), not "06/30"
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_FR_NUMBER = re.compile(r"0[1-9]\d{8}")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Chain:
 
     groups: list[tuple[int, int]]
     loose: list[bool]  # loose[k]: the join before group k+1
+    digits: int  # how many digits in all
 
     @property
     def start(self) -> int:
@@ -43,33 +45,23 @@ class Chain:
 
 
 def digit_chains(text: str) -> Iterator[Chain]:
-    """Maximal runs of digit groups; a group glued to a letter ends the run (single pass)."""
-    groups: list[tuple[int, int]] = []
-    loose: list[bool] = []
-    for m in P.GROUP.finditer(text):
-        s, e = m.span()
-        glued = (s and (text[s - 1].isalpha() or text[s - 1] in "_+")) or (
-            e < len(text) and (text[e].isalpha() or text[e] == "_")
-        )
-        joined = None
-        if groups and not glued:
-            gap = text[groups[-1][1] : s]
-            if P.TIGHT_GAP.fullmatch(gap):
-                joined = False
-            elif len(gap) <= 9 and P.LOOSE_GAP.fullmatch(gap):
-                slash_ok = "/" not in gap or min(e - s, groups[-1][1] - groups[-1][0]) >= 3
-                joined = True if slash_ok else None
-        if joined is None:
-            if groups:
-                yield Chain(groups, loose)
-            groups, loose = [], []
-            if glued:
+    """Maximal runs of digit groups (one regex pass; Python work only inside multi-group runs)."""
+    for run in P.DIGIT_CHAIN.finditer(text):
+        s, e = run.span()
+        if run.group().isdigit():
+            yield Chain([(s, e)], [], e - s)
+            continue
+        spans = [m.span() for m in P.GROUP.finditer(text, s, e)]
+        groups, loose = [spans[0]], []
+        for prev, cur in zip(spans, spans[1:], strict=False):
+            gap = text[prev[1] : cur[0]]
+            if "/" in gap and min(prev[1] - prev[0], cur[1] - cur[0]) < _LOOSE_SLASH_MIN:
+                yield Chain(groups, loose, sum(b - a for a, b in groups))  # "06/30" is no join
+                groups, loose = [cur], []
                 continue
-        else:
-            loose.append(joined)
-        groups.append((s, e))
-    if groups:
-        yield Chain(groups, loose)
+            groups.append(cur)
+            loose.append(not P.TIGHT_GAP.fullmatch(gap))
+        yield Chain(groups, loose, sum(b - a for a, b in groups))
 
 
 # ------------------------------------------------------------------------ cards
@@ -118,6 +110,8 @@ class _LuhnWindows:
 
 def cards(text: str, chains: list[Chain]) -> Iterable[Candidate]:
     for chain in chains:
+        if chain.digits < 13:
+            continue
         groups, loose = list(chain.groups), list(chain.loose)
         if P.MIXED_TOKEN_BEFORE.search(text, max(0, chain.start - 12), chain.start):
             continue
@@ -131,7 +125,9 @@ def cards(text: str, chains: list[Chain]) -> Iterable[Candidate]:
         loose_before = [0, *accumulate(loose)]  # loose joins among the first k groups
         luhn = _LuhnWindows(digits)
         cue = None
-        n, i = len(groups), 0
+        n = len(groups)
+        phones = french_phone_cuts(text, chain)  # numbers back to back: no card inside them
+        i = phones[-1] if phones else 0
         while i < n:
             if digits[cum[i]] not in "23456":
                 i += 1
@@ -244,13 +240,28 @@ def phones(text: str, chains: list[Chain]) -> Iterable[Candidate]:
 def _back_to_back(text: str, chains: list[Chain]) -> Iterable[Candidate]:
     """Two or more French numbers in one run ("06 12 34 56 78 07 98 76 54 32")."""
     for chain in chains:
-        cum = [0, *accumulate(e - s for s, e in chain.groups)]
-        if cum[-1] < 20 or cum[-1] % 10 or cum[-1] > 60:
-            continue
-        cuts = [bisect_left(cum, k) for k in range(0, cum[-1] + 1, 10)]
-        if any(cum[c] != k * 10 for k, c in enumerate(cuts)):
-            continue  # a number boundary falls inside a group
-        digits = "".join(text[s:e] for s, e in chain.groups)
-        if all(re.fullmatch(r"0[1-9]\d{8}", digits[k : k + 10]) for k in range(0, len(digits), 10)):
-            for a, b in zip(cuts, cuts[1:], strict=False):
-                yield "PHONE", chain.groups[a][0], chain.groups[b - 1][1]
+        cuts = french_phone_cuts(text, chain)
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            yield "PHONE", chain.groups[a][0], chain.groups[b - 1][1]
+
+
+def french_phone_cuts(text: str, chain: Chain) -> list[int]:
+    """Group indexes cutting the start of the chain into 2+ French numbers (0X + 8 digits).
+
+    The longest such prefix is taken ("06 12 34 56 78 07 98 76 54 32 and 5"); [] when the
+    chain does not start with two numbers whose limits fall between groups.
+    """
+    if chain.digits < 20:
+        return []
+    cuts, size = [0], 0
+    for k, (s, e) in enumerate(chain.groups):
+        size += e - s
+        if size > 10:
+            break
+        if size == 10:
+            digits = "".join(text[a:b] for a, b in chain.groups[cuts[-1] : k + 1])
+            if not _FR_NUMBER.fullmatch(digits):
+                break
+            cuts.append(k + 1)
+            size = 0
+    return cuts if len(cuts) >= 3 else []

@@ -21,9 +21,12 @@ GROUP = re.compile(r"\d+")
 # " et ", " and ", a double space.  Loose joins are accepted for a card only when the
 # groups look like a card or a card cue precedes (see ``copilot.privacy.numbers``).
 TIGHT_GAP = re.compile(SEP)
-LOOSE_GAP = re.compile(
-    r"\s{0,2}(?:,|/|\.{2,3}|\u2026|[-\u2013\u2014])\s{0,2}|\s{1,2}(?i:et|and|puis|then)\s{1,2}|\s{2,3}"
+_LOOSE_GAP = (
+    r"\s{0,2}(?:,|/|\.{2,3}|\u2026|[-\u2013\u2014])\s{0,2}"
+    r"|\s{1,2}(?i:et|and|puis|then)\s{1,2}|\s{2,3}"
 )
+# A run of such groups; a group glued to a letter, "_" or "+" is not part of it.
+DIGIT_CHAIN = re.compile(rf"(?<![\w+])\d+(?!\w)(?:(?:{SEP}|{_LOOSE_GAP})\d+(?!\w))*")
 # The previous token mixes letters and digits ("FR76 ", "X054 "): the run is the
 # tail of an IBAN-like code, not a stand-alone card number.
 MIXED_TOKEN_BEFORE = re.compile(r"(?:[A-Za-z]\w*\d|\d\w*[A-Za-z])\w*[ \-]$")
@@ -202,7 +205,9 @@ _NAME_PARTICLE = (
 )
 # One step of a name: a separator (none for the first token), an optional
 # particle ("de", "van", "d'") and a capitalised token.
-NAME_STEP = re.compile(rf"(?P<sep>\s+)?(?P<part>{_NAME_PARTICLE})?(?P<tok>{_NAME_TOKEN})(?![\w'’])")
+NAME_STEP = re.compile(
+    rf"(?P<sep>[^\S\n]+)?(?P<part>{_NAME_PARTICLE})?(?P<tok>{_NAME_TOKEN})(?![\w'’])"
+)
 NAME_TRIGGER = re.compile(
     r"(?i:\bje\s+m['’]\s?appelle|\bmon\s+(?:nom|pr[ée]nom)(?:\s+de\s+famille)?\s+(?:est|c['’]est)|"
     r"\bmy\s+(?:sur|last|family|first|given)\s?name\s+is|\bmy\s+(?:sur|last|family)\s?name['’]s|"

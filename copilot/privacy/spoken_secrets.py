@@ -76,7 +76,7 @@ _PASSWORD = re.compile(
     r"(?:\s+(?i:actuel|current|new|nouveau|old|ancien))?"
     r"(?:\s*(?i:is|was|est|c['’]est|it['’]s|c['’][ée]tait|[ée]tait|was\s+set\s+to)\s*|\s*[:=]\s*)"
     r"(?:(?P<q>[\"'«“])\s*(?P<quoted>[^\"'»”\n]{1,40}?)\s*[\"'»”]"
-    r"|(?P<v>[^\s\"«»“”]{3,40}?(?:\s(?:\d+|[A-Za-z]|[!@#$%&*]))*)(?=[\s\"»”]|[.,;!?](?:\s|$)|$))"
+    r"|(?P<v>[^\s\"«»“”]{3,40}?(?:\s(?:\d+|[!@#$%&*]))*)(?=[\s\"»”]|[.,;!?](?:\s|$)|$))"
 )
 # Words that follow "my password is" without being one ("my password is wrong").
 _NOT_PASSWORDS = frozenset(
