@@ -107,7 +107,8 @@ def evaluate(rows: list[dict], repeat: int = 3, detector: Detector = detect_ours
             best = min(best, time.perf_counter() - t0)
         times.append(best * 1000)
         gold = [(e["type"], e["start"], e["end"]) for e in row["entities"]]
-        pred = [(e.type, e.start, e.end) for e in ents]
+        # the golden set annotates TYPES only: a secret found in it is not a false alarm
+        pred = [(e.type, e.start, e.end) for e in ents if e.type in TYPES]
         gold_n.update(g[0] for g in gold)
         pred_n.update(p[0] for p in pred)
         for mode in tp:

@@ -313,6 +313,91 @@ def split_cards() -> None:
         add(lang, "spoken", [lead, ("CARD", f"{g[2]} {g[3]}")], [first])
 
 
+EN_DIGITS = "zero one two three four five six seven eight nine".split()
+FR_UNITS = "zéro un deux trois quatre cinq six sept huit neuf".split()
+FR_TEENS = "dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf".split()
+FR_TENS = ["", "", "vingt", "trente", "quarante", "cinquante", "soixante", "soixante"]
+FR_TENS += ["quatre-vingt", "quatre-vingt"]
+
+
+def fr_pair(n: int) -> str:
+    """0..99 in French words, as a pair of digits is said ("quarante-neuf", "soixante-dix")."""
+    if n < 10:
+        return "zéro " + FR_UNITS[n]  # "05" is said "zéro cinq" in a pair
+    if n < 20:
+        return FR_TEENS[n - 10]
+    tens, unit = divmod(n, 10)
+    if tens in (7, 9):
+        return FR_TENS[tens] + ("-et-" if n == 71 else "-") + FR_TEENS[unit]
+    if unit == 0:
+        return FR_TENS[tens] + ("s" if tens == 8 else "")
+    return FR_TENS[tens] + ("-et-un" if unit == 1 and tens != 8 else "-" + FR_UNITS[unit])
+
+
+def said_in_words() -> None:
+    """Digits said in words: cards in French pairs, codes and expiry dates in English."""
+    for _ in range(8):
+        number = card(rng.choice(["4970", "5312", "4"]), 16)
+        value = " ".join(fr_pair(int(number[i : i + 2])) for i in range(0, 16, 2))
+        add("fr", "spoken", ["le numéro de ma carte c'est ", ("CARD", value)])
+    for i in range(4):
+        pin = "".join(rng.choice("0123456789") for _ in range(4))
+        words = [" ".join(EN_DIGITS[int(c)] for c in pin), " ".join(FR_UNITS[int(c)] for c in pin)]
+        cue = ["my PIN is ", "mon code secret c'est "][i % 2]
+        add(["en", "fr"][i % 2], "spoken", [cue, ("PIN", words[i % 2])])
+    for _ in range(4):
+        otp = "".join(rng.choice("0123456789") for _ in range(6))
+        value = " ".join(EN_DIGITS[int(c)] for c in otp)
+        add("en", "spoken", ["the verification code is ", ("OTP", value)])
+    for _ in range(4):
+        mm, yy = rng.randint(1, 9), rng.randint(21, 29)
+        value = f"zero {EN_DIGITS[mm]} twenty-{EN_DIGITS[yy - 20]}"
+        add("en", "spoken", ["expiry ", ("EXPIRY", value)])
+
+
+def in_context() -> None:
+    """Several values in one natural turn, as customers really write them."""
+    for i in range(12):
+        number = card(rng.choice(["4970", "5312"]), 16)
+        mm, yy, cvv = rng.randint(1, 12), rng.randint(26, 31), f"{rng.randint(0, 999):03d}"
+        f, last = rng.choice(FIRST), rng.choice(LAST)
+        if i % 2:
+            add(
+                "fr",
+                "typed",
+                [
+                    "Bonjour, je suis ",
+                    ("NAME", f"{f} {last}"),
+                    ". Ma CB : ",
+                    ("CARD", quads_sep(number, " - ")),
+                    ", expire fin ",
+                    ("EXPIRY", f"{mm:02d}/{yy}"),
+                    ", cryptogramme ",
+                    ("CVV", cvv),
+                    ".",
+                ],
+            )
+        else:
+            add(
+                "en",
+                "spoken",
+                [
+                    "hi it's ",
+                    ("NAME", f"{f} {last}"),
+                    " here, card ",
+                    ("CARD", quads_sep(number, ", ")),
+                    " expiry ",
+                    ("EXPIRY", f"{mm:02d}/{yy}"),
+                    " and the security code is ",
+                    ("CVV", cvv),
+                ],
+            )
+
+
+def quads_sep(number: str, sep: str) -> str:
+    return sep.join(groups(number, [4, 4, 4, 4]))
+
+
 def lookalikes() -> None:
     texts = [
         "Ma commande de 1 234,56 € n'est pas arrivée.",
@@ -345,6 +430,21 @@ def lookalikes() -> None:
         "numéro de suivi 6A12345678901",
         "les 3 chiffres du code promo ne marchent pas",
         "version 2.4.1 of the app",
+        "I have one question and two small issues",
+        "j'ai commandé deux pulls et trois écharpes",
+        "delivery in four to five days, twenty-four hours a day",
+        "Hi it's me again, still waiting",
+        "the one I ordered in March was fine",
+        "mon nom est resté le même sur la facture",
+        "my name is on the account already",
+        "Nom du produit : Lampe Arc",
+        "mon code promo NOEL2024 ne marche pas",
+        "je n'ai pas de code reçu par SMS",
+        "le code de vérification a expiré",
+        "la date d'expiration est dépassée",
+        "expiry date is on the front of the card",
+        "les trois chiffres au dos sont effacés",
+        "mon mot de passe : je l'ai oublié",
     ]
     for i in range(16):  # card-shaped numbers that fail Luhn
         number = bad_luhn(card(rng.choice(["4970", "5312", "4"]), 16))
@@ -369,6 +469,8 @@ def main() -> int:
     for build in (cards, ibans, nirs, phones, emails, dobs_addresses_ids, names, secrets):
         build()
     split_cards()
+    said_in_words()
+    in_context()
     lookalikes()
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     positives = sum(1 for r in rows if r["entities"])

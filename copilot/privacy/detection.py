@@ -17,6 +17,7 @@ from knowledge_base.injection import strip_invisible
 
 from . import numbers as N
 from . import patterns as P
+from . import spoken_numbers as W
 from . import spoken_secrets as S
 
 #: Types whose presence makes a turn "sensitive" (see :func:`has_sensitive_data`).
@@ -108,19 +109,22 @@ def _names(text: str) -> Iterable[tuple[str, int, int]]:
 
 
 def _lower_name(text: str, pos: int) -> tuple[int | None, int | None]:
-    """Up to two lower-case words after a sure trigger ("my surname is smith")."""
-    start = end = None
+    """One or two lower-case words after a sure trigger ("my surname is smith."), when the
+    sentence ends or goes on with a joining word after them ("mon nom est resté ..." is no name).
+    """
+    words = []
     for _ in range(2):
         m = P.LOWER_NAME.match(text, pos)
         if not m or m.group() in P.NOT_NAMES or m.group() in P.NOT_LOWER_NAMES:
             break
-        start = m.start() if start is None else start
-        end = m.end()
-        gap = re.match(r" (?=[a-zà-ÿ])", text[end : end + 2])
-        if not gap:
+        words.append(m)
+        if not re.match(r" (?=[a-zà-ÿ])", text[m.end() : m.end() + 2]):
             break
-        pos = end + 1
-    return start, end
+        pos = m.end() + 1
+    for last in reversed(words):
+        if P.AFTER_LOWER_NAME.match(text, last.end()):
+            return words[0].start(), last.end()
+    return None, None
 
 
 def detect(text: str) -> list[Entity]:
@@ -147,9 +151,22 @@ def detect_with_chains(text: str) -> tuple[list[Entity], list[N.Chain]]:
         _names(text),
     ):
         candidates.update(found)
+    candidates.update(_said_in_words(text))
     for card_end in [end for typ, _, end in candidates if typ == "CARD"]:
         candidates.update(S.after_card(text, card_end))
     return [Entity(t, s, e, text[s:e]) for t, s, e in _without_overlaps(candidates)], chains
+
+
+def _said_in_words(text: str) -> Iterable[tuple[str, int, int]]:
+    """Numbers and secrets said in words ("quatre-neuf soixante-dix ...", "zero eight")."""
+    converted = W.digits_text(text)
+    if converted is None:
+        return
+    words, starts, ends = converted
+    chains = list(N.digit_chains(words))
+    for found in (N.cards(words, chains), N.nirs(words), N.phones(words, chains), S.secrets(words)):
+        for typ, s, e in found:
+            yield typ, starts[s], ends[e - 1]
 
 
 def _without_overlaps(candidates: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -214,6 +214,7 @@ NAME_TRIGGER = re.compile(
     r"\b(?:sur|last|family|first|given)\s?name\s*:|\b(?:nom(?:\s+de\s+famille)?|pr[ée]nom)\s*:|"
     r"\bmoi\s+c['’]est|\bau\s+nom\s+de|\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name['’]s|"
     r"\bunder\s+the\s+name(?:\s+of)?|\bje\s+suis|\bi['’]m|\bi\s+am|\bthis\s+is|\bc['’]est|\bici|"
+    r"\bit['’]s|\bit\s+is|"
     r"\bmy\s+(?:wife|husband|partner|son|daughter|mother|father|mum|mom|dad|brother|sister)\s*,?|"
     r"\bma\s+(?:femme|fille|m[èe]re|s[œo]e?ur|compagne|conjointe)\s*,?|"
     r"\bmon\s+(?:mari|fils|p[èe]re|fr[èe]re|compagnon|conjoint)\s*,?|"
@@ -228,6 +229,10 @@ NOT_LOWER_NAMES = frozenset(
     to au aux sur for pour because parce car that que qui then puis comment quoi déjà deja
     rien personne nothing nobody ça ca pareil same""".split()
 )
+# What may follow a name typed in lower case: the end of the sentence or a joining word.
+AFTER_LOWER_NAME = re.compile(
+    r"\s*(?:$|[,.;:!?\n)]|(?i:and|et|but|mais|here|ici|speaking|thanks|merci|please|svp)\b)"
+)
 # A name spelled letter by letter after it: "Dupont, D-U-P-O-N-T", "Smith, that's S M I T H".
 SPELLED_AFTER_NAME = re.compile(
     r"\s*[,:;.]?\s*(?:(?i:that['’]?s|that\s+is|c['’]est|ça\s+s['’][ée]crit|spelled|spelt|"
@@ -236,7 +241,7 @@ SPELLED_AFTER_NAME = re.compile(
 )
 # Triggers too common to be trusted alone: the name must be confirmed by a
 # greeting before it or a "speaking/here/à l'appareil" after it.
-WEAK_TRIGGERS = ("this is", "c'est", "c’est", "ici")
+WEAK_TRIGGERS = ("this is", "c'est", "c’est", "ici", "it's", "it’s", "it is")
 WEAK_BEFORE = re.compile(
     r"(?i)\b(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|bonjour|bonsoir|salut|allô|allo)\W*$"
 )

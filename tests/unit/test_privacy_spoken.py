@@ -19,6 +19,7 @@ from stdnum import luhn as _luhn
 from stdnum.fr import nir as _nir
 
 from benchmarks.bench_privacy import ADVERSARIAL, long_lines, score_adversarial
+from benchmarks.make_privacy_adversarial import fr_pair
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.privacy import SENSITIVE_TYPES, Redactor, detect, has_sensitive_data
@@ -269,3 +270,22 @@ def test_adversarial_set_recall_and_lookalikes() -> None:
         assert scores["per_type"][typ]["recall"] >= floor, (typ, scores["per_type"][typ])
     assert scores["lookalikes"] >= 60
     assert scores["false_positives"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "typ", "value"),
+    [
+        ("expiry zero eight twenty-seven", "EXPIRY", "zero eight twenty-seven"),
+        ("mon code PIN c'est quatre huit un cinq", "PIN", "quatre huit un cinq"),
+        ("the code I got by text is seven seven one two zero four", "OTP", None),
+    ],
+)
+def test_digits_said_in_words(text: str, typ: str, value: str | None) -> None:
+    expected = value or text.split(" is ", 1)[1]
+    assert found(text) == [(typ, expected)]
+
+
+def test_card_said_in_french_pairs() -> None:
+    said = " ".join(fr_pair(int(VISA[i : i + 2])) for i in range(0, 16, 2))
+    assert found(f"ma carte c'est {said}") == [("CARD", said)]
+    assert found("I have one question and two small issues") == []
