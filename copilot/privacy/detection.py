@@ -55,6 +55,8 @@ def _simple(text: str) -> Iterable[tuple[str, int, int]]:
     for typ, rx in zip(("EMAIL", "ACCOUNT", "ORDER"), simple, strict=True):
         for m in rx.finditer(text):
             yield typ, m.start(), m.end()
+    for m in P.EMAIL_PROVIDER_ONLY.finditer(text):
+        yield "EMAIL", m.start(), m.end()
     for m in P.EMAIL_SPOKEN.finditer(text):
         if P.BARE_AT.fullmatch(m.group("at")) and not (
             P.EMAIL_LIKE_LOCAL.search(m.group("local")) or P.MAIL_PROVIDER.match(m.group("domain"))

@@ -22,7 +22,7 @@ GROUP = re.compile(r"\d+")
 # groups look like a card or a card cue precedes (see ``copilot.privacy.numbers``).
 TIGHT_GAP = re.compile(SEP)
 _LOOSE_GAP = (
-    r"\s{0,2}(?:,|/|\.{2,3}|\u2026|[-\u2013\u2014])\s{0,2}"
+    r"\s{0,2}(?:,|;|/|\.{2,3}|\u2026|[-\u2013\u2014])\s{0,2}"
     r"|\s{1,2}(?i:et|and|puis|then)\s{1,2}|\s{2,3}"
 )
 # A run of such groups; a group glued to a letter, "_" or "+" is not part of it.
@@ -48,7 +48,7 @@ IBAN_CANDIDATE = re.compile(
 _NIR_BODY = rf"[1-478](?:{SEP}?\d){{4}}{SEP}?(?:\d{SEP}?\d|2{SEP}?[ABab])(?:{SEP}?\d){{6}}"
 NIR_CANDIDATE = re.compile(
     rf"(?<![\w+])(?<!\d{SEP})(?P<body>{_NIR_BODY})"
-    rf"(?:(?P<gap>{SEP}?|\s*[,/]?\s*(?i:(?:(?:la|sa|the)\s+)?(?:cl[ée]f?|key|control\s+key)"
+    rf"(?:(?P<gap>{SEP}?|\s*[,/]\s*|\s*[,/]?\s*(?i:(?:(?:la|sa|the)\s+)?(?:cl[ée]f?|key|control\s+key)"
     rf"(?:\s+(?:est|is|c['’]est))?)\s*:?\s*)(?P<key>\d{SEP}?\d))?(?!{SEP}?\d)(?!\w)"
 )
 NIR_CUE = re.compile(
@@ -118,6 +118,13 @@ MAIL_PROVIDER = re.compile(
     r"(?i)(?:gmail|googlemail|hotmail|yahoo|outlook|live|msn|icloud|me|aol|orange|wanadoo|"
     r"free|sfr|neuf|laposte|bbox|numericable|proton(?:mail)?|gmx|yopmail|mail|example|"
     r"btinternet|sky|virgin(?:media)?|ntlworld|talktalk|zoho|fastmail)\W"
+)
+
+# A dictated address without its top-level domain: "jean point dupont arobase gmail".
+EMAIL_PROVIDER_ONLY = re.compile(
+    rf"(?<![\w.+\-%])[\w+%]+(?:{_LOCAL_JOIN}[\w+%]+){{0,4}}{_AT}"
+    r"(?i:gmail|hotmail|yahoo|outlook|orange|wanadoo|free|sfr|laposte|icloud|live|proton(?:mail)?)"
+    r"(?![\w@.\-])(?!\s+(?i:dot|point)\b)"
 )
 
 # ---------------------------------------------------------------------------- Orvane
@@ -210,7 +217,9 @@ NAME_STEP = re.compile(
 )
 NAME_TRIGGER = re.compile(
     r"(?i:\bje\s+m['’]\s?appelle|\bmon\s+(?:nom|pr[ée]nom)(?:\s+de\s+famille)?\s+(?:est|c['’]est)|"
-    r"\bmy\s+(?:sur|last|family|first|given)\s?name\s+is|\bmy\s+(?:sur|last|family)\s?name['’]s|"
+    r"\b(?:my\s+)?(?:sur|last|family|first|given)\s?name(?:\s+is|['’]s)?|\bnom\s+de\s+famille|"
+    r"\b(?:cordialement|bien\s+(?:à|a)\s+vous|sinc[èe]rement|(?:kind\s+|best\s+)?regards|"
+    r"sincerely|yours\s+truly|sign[ée]d?)\s*[,:]?|"
     r"\b(?:sur|last|family|first|given)\s?name\s*:|\b(?:nom(?:\s+de\s+famille)?|pr[ée]nom)\s*:|"
     r"\bmoi\s+c['’]est|\bau\s+nom\s+de|\bmy\s+(?:full\s+)?name\s+is|\bmy\s+name['’]s|"
     r"\bunder\s+the\s+name(?:\s+of)?|\bje\s+suis|\bi['’]m|\bi\s+am|\bthis\s+is|\bc['’]est|\bici|"
@@ -222,7 +231,9 @@ NAME_TRIGGER = re.compile(
     r"(?:\s*:)?\s+|\bM\.\s+"
 )
 # Triggers that announce a name for sure: the name may then be typed in lower case.
-STRONG_TRIGGER = re.compile(r"(?i)appelle|name|nom\b|pr[ée]nom")
+STRONG_TRIGGER = re.compile(
+    r"(?i)appelle|name\s+is|name['’]s|name\s*:|nom\s+(?:est|c)|nom\s*:|pr[ée]nom"
+)
 LOWER_NAME = re.compile(r"[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+(?![\w@.])")
 NOT_LOWER_NAMES = frozenset(
     """and et from de du is est but mais please svp spelled comme like with avec as en

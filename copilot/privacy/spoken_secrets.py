@@ -41,6 +41,8 @@ _OTP = _cued(
     r"code\s+(?:que\s+j['’]ai\s+)?(?:re[çc]u|envoy[ée]|arriv[ée])|code\s+(?:de\s+|d['’])"
     r"(?:v[ée]rification|validation|confirmation|authentification|activation)|"
     r"code\s+(?:[àa]\s+)?usage\s+unique|one[-\s]time\s+(?:code|password|passcode|pin)|OTP|"
+    r"code\s+(?:[àa]|de)\s+(?:\d|six|quatre|huit)\s+chiffres(?:\s+re[çc]u)?|"
+    r"(?:\d|six|four|eight)[-\s]digit\s+code|"
     r"(?:verification|confirmation|authentication|validation|activation|sms|2FA|"
     r"login|access)\s+code|code\s+(?:sms|texto|par\s+sms)|3D[-\s]?Secure|passcode|"
     r"code\s+(?:I|that\s+I|you|they)\s+(?:got|received|sent)|le\s+code\s+(?:du|de\s+l['’])\s*"
@@ -51,7 +53,7 @@ _CVV = _cued(
     r"CVV2?|CVC2?|CID|cryptogramme(?:\s+visuel)?|crypto|code\s+de\s+s[ée]curit[ée]|security\s+code|"
     r"card\s+verification\s+(?:code|value)|(?:les\s+)?(?:3|trois)\s+(?:derniers\s+)?chiffres\s+"
     r"(?:au\s+dos|derri[èe]re|au\s+verso)|(?:the\s+)?(?:3|three)\s+digits\s+(?:on|at)\s+the\s+"
-    r"(?:back|reverse)|code\s+(?:au\s+dos|on\s+the\s+back)",
+    r"(?:back|reverse)|code\s+(?:au\s+dos|derri[èe]re|on\s+the\s+back)",
     _DIGITS.format(lo=2, hi=3),
 )
 _MONTHS = (
@@ -72,7 +74,7 @@ _AFTER_CARD = re.compile(
 )
 
 _PASSWORD = re.compile(
-    r"(?i:\b(?:mot\s+de\s+passe|mdp|pass\s?word|passwd|passphrase|pwd)\b)"
+    r"(?i:\b(?:mot\s+de\s+passe|mdp|pass\s?word|passwd|passphrase|pwd|pw)\b)"
     r"(?:\s+(?i:actuel|current|new|nouveau|old|ancien))?"
     r"(?:\s*(?i:is|was|est|c['’]est|it['’]s|c['’][ée]tait|[ée]tait|was\s+set\s+to)\s*|\s*[:=]\s*)"
     r"(?:(?P<q>[\"'«“])\s*(?P<quoted>[^\"'»”\n]{1,40}?)\s*[\"'»”]"

@@ -289,3 +289,28 @@ def test_card_said_in_french_pairs() -> None:
     said = " ".join(fr_pair(int(VISA[i : i + 2])) for i in range(0, 16, 2))
     assert found(f"ma carte c'est {said}") == [("CARD", said)]
     assert found("I have one question and two small issues") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"carte {quads(VISA, ';')}", [("CARD", quads(VISA, ";"))]),
+        (f"carte {quads(VISA, ' – ')}", [("CARD", quads(VISA, " – "))]),
+        (f"sécu 1 85 05 78 006 084 / {NIR_KEY}", [("NIR", f"1 85 05 78 006 084 / {NIR_KEY}")]),
+        ("jean point dupont arobase gmail", [("EMAIL", "jean point dupont arobase gmail")]),
+        ("Cordialement,\nPaul Martin", [("NAME", "Paul Martin")]),
+        ("Kind regards, Sarah", [("NAME", "Sarah")]),
+        ("le code à 6 chiffres reçu par SMS: 482913", [("OTP", "482913")]),
+        ("the 6-digit code is 123456", [("OTP", "123456")]),
+        ("le code derrière la carte 123", [("CVV", "123")]),
+        (
+            "06 12 34 56 78, 07 98 76 54 32",
+            [("PHONE", "06 12 34 56 78"), ("PHONE", "07 98 76 54 32")],
+        ),
+        ("my last name is smith and my first name is john", [("NAME", "smith"), ("NAME", "john")]),
+        ("the last name is wrong on the invoice", []),
+        ("my name is on the account", []),
+    ],
+)
+def test_more_forms_people_use(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
