@@ -13,7 +13,8 @@
   record the whole number as that placeholder's value, and flag the turn as sensitive.
   The carry is kept in ``mapping`` under :data:`CARRY_KEY` (not a placeholder any text
   uses), is replaced by the next text that ends on an unrecognised run, and dropped by a
-  text with other digits.
+  text with another unrecognised run of 4 or more digits (an advisor's "the last 8 digits?"
+  keeps it).
 """
 
 from __future__ import annotations
@@ -108,15 +109,17 @@ def continued_card(
 def next_carry(
     carry: str | None, text: str, chains: list[N.Chain], taken: list[tuple[int, int]]
 ) -> str | None:
-    """The carry after ``text``: its trailing unrecognised run, else kept when it has no digits."""
-    free = [c for c in chains if not _covered(c.start, taken)]
+    """The carry after ``text``: its trailing unrecognised run of 4-15 digits; else the same
+    carry when the text has no other unrecognised run of 4+ digits ("the last 8 digits?" and
+    a redacted value keep it), else none.
+    """
+    free = [c for c in chains if c.digits >= _CARRY_DIGITS[0] and not _covered(c.start, taken)]
     if not free:
-        return carry if not chains else None
+        return carry
     last = free[-1]
-    digits = "".join(text[s:e] for s, e in last.groups)
     at_end = not text[last.end :].strip(" \t\n.,;:!?…-")
-    if at_end and _CARRY_DIGITS[0] <= len(digits) <= _CARRY_DIGITS[1]:
-        return digits
+    if at_end and last.digits <= _CARRY_DIGITS[1]:
+        return "".join(text[s:e] for s, e in last.groups)
     return None
 
 
