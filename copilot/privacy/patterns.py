@@ -164,7 +164,7 @@ _STOP = (
     r"appartement|appt|bâtiment|bat|étage|code|tel|tél|and|but|since|for|with|in|at|near|"
     r"please|thanks|thank|i|we|my|is|are|was|not|the|to|of|on|from|by|it|this|that|flat|apt"
 )
-_LETTER_WORD = rf"(?!(?i:{_STOP})\b)[^\W\d_][\w'’]+(?:-[\w'’]+)*"
+_LETTER_WORD = rf"(?=[^\W\d_])(?!(?i:{_STOP})\b)[^\W\d_][\w'’]+(?:-[\w'’]+)*"
 _FR_PARTICLE = r"(?:(?:de|du|des|la|le|les|aux|sur|sous|en)\s+|[dlDL]['’]\s*)"
 _FR_TYPES = (
     r"rue|avenue|av\.|bd\.?|boulevard|all[ée]e|chemin|impasse|place|quai|route|cours|"
