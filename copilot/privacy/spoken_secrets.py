@@ -28,8 +28,12 @@ _FILL = r"[^\d\n.!?;]{0,30}?"  # cue ... value: "le code reçu par SMS c'est le 
 _DIGITS = r"(?<!\d)\d(?:[ .\-]?\d){{{lo},{hi}}}(?![\d/])"
 
 
+# An amount is no code: "investi en crypto 2000 €".
+_NOT_AMOUNT = r"(?!\s?(?i:€|eur\b|euros?\b|\$|£|%|dollars?\b|pounds?\b|k€))"
+
+
 def _cued(cue: str, value: str) -> re.Pattern[str]:
-    return re.compile(rf"(?i:\b(?:{cue}))(?!\w){_FILL}(?P<v>{value})")
+    return re.compile(rf"(?i:\b(?:{cue}))(?!\w){_FILL}(?P<v>{value}){_NOT_AMOUNT}")
 
 
 _PIN = _cued(

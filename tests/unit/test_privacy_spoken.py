@@ -168,6 +168,7 @@ def test_secrets_said_aloud(text: str, typ: str, value: str) -> None:
         "mon abonnement expire le 31/12/2026",
         "CVV refusé, que faire ?",
         "les 3 chiffres du code promo ne marchent pas",
+        "j'ai investi en crypto 2000 € et tout perdu",
     ],
 )
 def test_secret_cues_without_a_secret(text: str) -> None:
