@@ -5,6 +5,9 @@
   PAUL", "Mr Martin", "martin" all become ``<NAME_1>``.  Parts that are everyday words
   ("Will", "Rose", "Mark") are only matched capitalised.  The parts are derived from the
   NAME values of the mapping, so a Redactor rebuilt from ``mapping`` remembers them too.
+  Parts next to each other ("Paul Martin" typed again without an introduction) make one
+  placeholder.  Restoring gives the name as first recorded: "Thanks <NAME_1>" reads
+  "Thanks Paul Martin" once restored.
 * **A number cut over two turns.**  A turn that ends with a digit run nobody recognised
   (4-15 digits, "ma carte c'est le 4970 1012") leaves that run as the *carry*; when the
   next redacted text starts with a digit run ("... 3456 7896"), the joined digits are
@@ -28,6 +31,7 @@ from . import numbers as N
 from . import patterns as P
 
 CARRY_KEY = "<CARRY_0>"
+_NAME_GAP = re.compile(r"[\s\-]+(?:(?:de|du|des|la|le|van|von|der|da|di|del)\s+)?|\s*d['’]\s*")
 _CARRY_DIGITS = (4, 15)
 _LEAD = 40  # the continued run must start this close to the start of the next text
 _PARTICLES = P.CAPITAL_PARTICLES | {"d", "l", "ben", "bin", "el", "al", "dos", "mc"}
@@ -79,12 +83,16 @@ class NameMemory:
         if self._rx is None:
             alts = "|".join(sorted(map(re.escape, self._parts), key=len, reverse=True))
             self._rx = re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
-        hits = []
+        hits: list[tuple[int, int, str]] = []
         for m in self._rx.finditer(fold(text)):
             s, e = m.span()
             if m.group() in _WORD_NAMES and not text[s].isupper():
                 continue
-            hits.append((s, e, self._parts[m.group()]))
+            placeholder = self._parts[m.group()]
+            if hits and hits[-1][2] == placeholder and _NAME_GAP.fullmatch(text, hits[-1][1], s):
+                hits[-1] = (hits[-1][0], e, placeholder)  # "Paul Martin" again: one placeholder
+                continue
+            hits.append((s, e, placeholder))
         return hits
 
 

@@ -181,6 +181,8 @@ def test_name_parts_are_remembered_for_the_contact() -> None:
     assert r.redact("Hello, my name is Paul Martin").text == "Hello, my name is <NAME_1>"
     later = "Thanks PAUL, and Mr Martin; martin again, Pauline no"
     assert r.redact(later).text == "Thanks <NAME_1>, and Mr <NAME_1>; <NAME_1> again, Pauline no"
+    again = r.redact("Capped at €10, Paul Martin.")  # no introduction: parts, one placeholder
+    assert again.text == "Capped at €10, <NAME_1>." and r.restore(again.text) == again.source
     resumed = Redactor(mapping=r.mapping)  # the graph rebuilds it from the state every turn
     assert resumed.redact("c'est paul").text == "c'est <NAME_1>"
     assert resumed.restore("Merci <NAME_1>") == "Merci Paul Martin"
