@@ -95,7 +95,16 @@ _NOT_PASSWORDS = frozenset(
 )
 
 
+# Every cue above contains one of these: a text without any has no secret (one cheap scan).
+_ANY_CUE = re.compile(
+    r"(?i)pin|code|pass|mdp|pwd|pw\b|otp|cvv|cvc|cid|crypt|chiffres|digits|exp|valid|valable|"
+    r"validit|ch[ée]ance|3d|nip|good\s+thru"
+)
+
+
 def secrets(text: str) -> Iterable[Candidate]:
+    if not _ANY_CUE.search(text):
+        return
     for typ, rx in (("PIN", _PIN), ("OTP", _OTP), ("CVV", _CVV), ("EXPIRY", _EXPIRY)):
         for m in rx.finditer(text):
             yield typ, m.start("v"), m.end("v")
