@@ -17,12 +17,18 @@ from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
+from copilot.nodes.review import final_text
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
 from knowledge_base.catalog import ActionSpec, load_actions
+from knowledge_base.errors import KnowledgeBaseError
+
+
+class DraftNotSendable(KnowledgeBaseError):
+    """A reply that a check forbids sending with one key: it needs the advisor's edit."""
 
 
 class Suggestion(BaseModel):
@@ -175,8 +181,14 @@ class CopilotSession:
         With a store, the decision is committed there first: once this returns (or the graph
         fails after the commit), the decision is on record.
         """
-        if self.pending() is None:
+        waiting = self.pending()
+        if waiting is None:
             raise ValueError("no suggestion is waiting for a decision")
+        if decision.kind == "accept" and waiting.draft.mode == "reply" and waiting.draft.internal:
+            cited = ", ".join(f"[{n}]" for n in waiting.draft.internal)
+            raise DraftNotSendable(
+                f"this reply cites a passage for advisors only ({cited}): edit it before sending"
+            )
         self._record_decision(decision)
         result = self._run(Command(resume=decision.model_dump()), on_token)
         self._record_shown()
@@ -249,9 +261,7 @@ class CopilotSession:
             return
         values = self._values()
         redactor = Redactor(mapping=values.get("redaction", {}))
-        final = decision.text
-        if decision.kind == "accept" and final is None:
-            final = (values.get("draft") or {}).get("text")
+        final = final_text(decision, values.get("draft"))
         self.store.record_decision(
             suggestion_id,
             self.advisor,

@@ -180,6 +180,7 @@ class LLMEngine:
         abstained: bool,
         instruction: str | None,
         on_token: TokenCallback | None = None,
+        related: list[Card] | None = None,
     ) -> Draft:
         lang = data.requested_language(route.language, instruction)
         mode: Literal["reply", "briefing"] = "briefing" if route.human_led else "reply"

@@ -12,7 +12,18 @@ from typing import Any
 from langgraph.types import interrupt
 
 from copilot.privacy import Redactor
+from copilot.prose import customer_text
 from copilot.state import Decision, State
+
+
+def final_text(decision: Decision, draft: dict[str, Any] | None) -> str | None:
+    """The text a decision settles on (accept: the draft; edit: the advisor's version). A reply
+    is kept as the customer receives it: no citation marks, slot markers or markup."""
+    final = decision.text
+    if decision.kind == "accept" and final is None:
+        final = (draft or {}).get("text")
+    sent = decision.kind in ("accept", "edit") and (draft or {}).get("mode") == "reply"
+    return customer_text(final) if final is not None and sent else final
 
 
 def suggestion_payload(state: State) -> dict[str, Any]:
@@ -34,9 +45,7 @@ def review(state: State) -> dict[str, Any]:
     decision = Decision.model_validate(interrupt(suggestion_payload(state)))
     if decision.kind == "regenerate":
         return {"decision": decision.model_dump(), "instruction": decision.instruction}
-    final = decision.text
-    if decision.kind == "accept" and final is None:
-        final = (state.draft or {}).get("text")
+    final = final_text(decision, state.draft)
     if final is not None:  # the advisor typed real values: keep them redacted in the record
         redactor = Redactor(mapping=state.redaction)
         final = redactor.redact(final).text
