@@ -20,7 +20,7 @@ _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•+>])\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _OPENS = re.compile(r"^[«\"'(]?\s?(?:[A-ZÀ-ÝŒ0-9€<]|I\b)")
 _CLOSES = re.compile(r"[.!?…][»\"')]?$")
-_LABEL = re.compile(r"^[^.!?:–—]{1,60}?\s[–—]\s|^[^.!?:]{1,40}?\s?:\s+\S")
+_LABEL = re.compile(r"^[^.!?:–—]{1,60}?\s[–—]\s|^(?:\S+\s){0,2}\S+\s?:\s+\S")
 """A list stub: a short label, then a dash or colon, then its explanation."""
 _CITATION_MARK = re.compile(r"\s*\[\d{1,2}\]")
 _SLOT_MARK = re.compile(r"\s*\[[a-z_]+\?\]")
