@@ -229,3 +229,11 @@ def test_a_reply_is_in_the_latest_turn_language_only(retriever: Retriever) -> No
             assert detect_language(sentence, default="en") == "en", sentence
         assert not {c.n for c in shown.cards if c.lang == "fr"} & set(shown.draft.citations)
     assert any("French" in note for note in shown.draft.notes) or shown.draft.mode == "briefing"
+
+
+def test_a_turn_without_language_keeps_the_contact_language() -> None:
+    from copilot.understanding import _language
+
+    earlier = ["Can I move my next due date?", "CMD-582910K"]
+    assert _language("Ok.", earlier) == "en"  # not French follow-ups in an English call
+    assert _language("Ok.", ["Je peux décaler mon échéance ?", "CMD-582910K"]) == "fr"
