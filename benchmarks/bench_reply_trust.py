@@ -12,9 +12,11 @@ question of the sample KB's labelled sets (``questions.jsonl``, ``questions_unan
 on the generated questions aimed at the advisor-only articles, and on contacts whose customer
 switches language (the second turn is measured). Over the reply drafts (mode ``reply``):
 
-* internal: drafts that cite a passage for advisors only, or quote a sentence of one;
+* internal: drafts that cite a passage for advisors only, or quote a sentence that one holds
+  and no customer card does;
 * fragments: drafts with a sentence that is no whole sentence of prose (a table cell, markup,
-  a list marker or a label-style stub, no closing punctuation), found by this script's own rules;
+  a list marker or a label-style stub, no closing punctuation) or that is a list item of a card,
+  found by this script's own rules;
 * language: drafts every sentence of which is in the language of the latest customer turn
   (the set's label), by `knowledge_base.language.detect_language`.
 
@@ -41,6 +43,7 @@ SAMPLES = ROOT / "knowledge_base" / "samples"
 _MARK = re.compile(r"\s*\[(?:\d{1,3}|[a-z_]+\?)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _BROKEN = re.compile(r"\||\*\*|`|\]\(|^#|^\s*(?:[-*•]|\d{1,2}[.)])\s|-{3,}")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _STUB = re.compile(r"^[^.!?:]{1,60}\s[–—]\s[a-zà-ÿ]")
 
 
@@ -75,11 +78,24 @@ def measure_draft(suggestion: Any, lang: str) -> dict[str, bool] | None:
     cards = {c.n: c for c in suggestion.cards}
     cited = {int(n) for n in re.findall(r"\[(\d{1,3})\]", draft.text)}
     internal_text = [_norm(c.text) for c in suggestion.cards if c.audience != "customer"]
+    customer_text = [_norm(c.text) for c in suggestion.cards if c.audience == "customer"]
     said = sentences(draft.text)
-    quotes = any(len(s) > 30 and _norm(s).rstrip(".") in t for s in said for t in internal_text)
+    # a sentence an internal passage holds and no customer passage does is a quote of it
+    quotes = any(
+        len(s) > 30
+        and any(_norm(s).rstrip(".") in t for t in internal_text)
+        and not any(_norm(s).rstrip(".") in t for t in customer_text)
+        for s in said
+    )
+    items = {
+        _norm(_LIST_ITEM.sub("", line))
+        for c in suggestion.cards
+        for line in c.text.splitlines()
+        if _LIST_ITEM.match(line)
+    }
     return {
         "internal": quotes or any(cards[n].audience != "customer" for n in cited if n in cards),
-        "fragment": any(is_fragment(s) for s in said),
+        "fragment": any(is_fragment(s) or _norm(s) in items for s in said),
         "language": all(detect_language(s, default=lang) == lang for s in said),
     }
 

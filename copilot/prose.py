@@ -22,6 +22,8 @@ _OPENS = re.compile(r"^[«\"'(]?\s?(?:[A-ZÀ-ÝŒ0-9€<]|I\b)")
 _CLOSES = re.compile(r"[.!?…][»\"')]?$")
 _LABEL = re.compile(r"^[^.!?:–—]{1,60}?\s[–—]\s|^(?:\S+\s){0,2}\S+\s?:\s+\S")
 """A list stub: a short label, then a dash or colon, then its explanation."""
+_JOINED_LIST = re.compile(r"(?:^|(?<=[.!?:])\s+)\d{1,2}[.)]\s+(?=\S)")
+"""Where a numbered list begins inside a line the chunker joined: "… as follows: 1. Freeze …"."""
 _CITATION_MARK = re.compile(r"\s*\[\d{1,2}\]")
 _SLOT_MARK = re.compile(r"\s*\[[a-z_]+\?\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;!?])")
@@ -48,8 +50,9 @@ def is_prose(sentence: str) -> bool:
 
 
 def prose_sentences(passage: str) -> list[str]:
-    """The passage's sentences of prose, in order. Table rows, headings and label-style list
-    items are left out; a list item that is itself a sentence is kept without its marker."""
+    """The passage's sentences of prose, in order. Table rows, headings and list items (often
+    stubs: "- Double débit ou montant erroné.") are left out; a chunk whose list was joined
+    into one line loses it from its first list number on."""
     blocks: list[str] = []
     paragraph: list[str] = []
     for line in passage.splitlines():
@@ -58,15 +61,13 @@ def prose_sentences(passage: str) -> list[str]:
             if paragraph:
                 blocks.append(" ".join(paragraph))
                 paragraph = []
-            if _LIST_MARK.match(stripped) and "|" not in stripped:
-                blocks.append(_LIST_MARK.sub("", stripped))
             continue
         paragraph.append(stripped)
     if paragraph:
         blocks.append(" ".join(paragraph))
     out: list[str] = []
     for block in blocks:
-        for sentence in split_sentences(inline_clean(block)):
+        for sentence in split_sentences(_JOINED_LIST.split(inline_clean(block))[0]):
             if is_prose(sentence):
                 out.append(sentence.strip())
     return out
