@@ -237,3 +237,17 @@ def test_a_turn_without_language_keeps_the_contact_language() -> None:
     earlier = ["Can I move my next due date?", "CMD-582910K"]
     assert _language("Ok.", earlier) == "en"  # not French follow-ups in an English call
     assert _language("Ok.", ["Je peux décaler mon échéance ?", "CMD-582910K"]) == "fr"
+
+
+def test_the_workspace_shows_no_tick_for_an_internal_or_fragment_reply() -> None:
+    from tui.widgets.draft import checks_content, draft_content
+
+    tick = "✓ every sentence has a source"
+    assert tick in checks_content(Draft(mode="reply", text="Fee is €5 [1].")).plain
+    internal = Draft(mode="reply", text="Code RETARD [2].", internal=[2])
+    assert tick not in checks_content(internal).plain
+    assert "internal [2]" in checks_content(internal).plain
+    fragment = Draft(mode="reply", text="| GEL | x | [1].", fragments=["| GEL | x | [1]."])
+    assert tick not in checks_content(fragment).plain
+    noted = Draft(mode="reply", text="Fee is €5 [1].", notes=["[2] internal procedure: x"])
+    assert "not sent" in draft_content(noted).plain
