@@ -15,8 +15,8 @@ switches language (the second turn is measured). Over the reply drafts (mode ``r
 * internal: drafts that cite a passage for advisors only, or quote a sentence that one holds
   and no customer card does;
 * fragments: drafts with a sentence that is no whole sentence of prose (a table cell, markup,
-  a list marker or a label-style stub, no closing punctuation) or that is a list item of a card,
-  found by this script's own rules;
+  a list marker or a label-style stub, no closing punctuation) or, outside an approved
+  template, that is a list item of a card, found by this script's own rules;
 * language: drafts every sentence of which is in the language of the latest customer turn
   (the set's label), by `knowledge_base.language.detect_language`.
 
@@ -87,11 +87,12 @@ def measure_draft(suggestion: Any, lang: str) -> dict[str, bool] | None:
         and not any(_norm(s).rstrip(".") in t for t in customer_text)
         for s in said
     )
+    # a list item of a card lifted as it stands; an approved template (macro) is not lifted
     items = {
         _norm(_LIST_ITEM.sub("", line))
         for c in suggestion.cards
         for line in c.text.splitlines()
-        if _LIST_ITEM.match(line)
+        if _LIST_ITEM.match(line) and draft.macro_id is None
     }
     return {
         "internal": quotes or any(cards[n].audience != "customer" for n in cited if n in cards),
