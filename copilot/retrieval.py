@@ -294,6 +294,17 @@ class Retriever:
         """The article this document is a language version of (itself when it has none)."""
         return self._translations.article_of(doc_id)
 
+    def passages_of(self, doc_ids: Sequence[str]) -> list[Hit]:
+        """Every current chunk of these documents, in index order: the other sections of an
+        article a card comes from, for an approved template that cites the whole article."""
+        wanted = set(doc_ids)
+        rows = [
+            row
+            for row, meta in enumerate(self.kb.lexical.catalog)
+            if meta["doc_id"] in wanted and not self._superseded[row]
+        ]
+        return self._hits([(row, 0.0) for row in rows])
+
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
         if cached is not None:

@@ -25,7 +25,7 @@ from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.graph import build_graph
 from copilot.limits import redact_turn
-from copilot.nodes.review import redacted_decision
+from copilot.nodes.review import final_text, redacted_decision
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
@@ -33,6 +33,10 @@ from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
 from knowledge_base.catalog import ActionSpec, Catalog
 from knowledge_base.errors import KnowledgeBaseError
+
+
+class DraftNotSendable(KnowledgeBaseError):
+    """A reply that a check forbids sending with one key: it needs the advisor's edit."""
 
 
 class Suggestion(BaseModel):
@@ -199,8 +203,14 @@ class CopilotSession:
         With a store, the decision is committed there first: once this returns (or the graph
         fails after the commit), the decision is on record.
         """
-        if self.pending() is None:
+        waiting = self.pending()
+        if waiting is None:
             raise ValueError("no suggestion is waiting for a decision")
+        if decision.kind == "accept" and waiting.draft.mode == "reply" and waiting.draft.internal:
+            cited = ", ".join(f"[{n}]" for n in waiting.draft.internal)
+            raise DraftNotSendable(
+                f"this reply cites a passage for advisors only ({cited}): edit it before sending"
+            )
         decision = redacted_decision(decision, self.redactor)  # the graph gets no raw value
         self._record_decision(decision)
         result = self._run(Command(resume=decision.model_dump()), on_token)
@@ -275,9 +285,7 @@ class CopilotSession:
         suggestion_id = self.store.undecided_suggestion(self._contact())
         if suggestion_id is None:  # shown before the store was configured
             return
-        final = decision.text
-        if decision.kind == "accept" and final is None:
-            final = (self._values().get("draft") or {}).get("text")
+        final = final_text(decision, self._values().get("draft"))
         private = redacted_decision(decision.model_copy(update={"text": final}), self.redactor)
         self.store.record_decision(
             suggestion_id,

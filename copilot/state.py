@@ -47,6 +47,14 @@ class Draft(BaseModel):
     """Sentences with no supporting passage (filled by the check step)."""
     unverified: list[str] = Field(default_factory=list)
     """Numbers, amounts, durations or dates found in no cited passage nor the conversation."""
+    internal: list[int] = Field(default_factory=list)
+    """Cards for advisors only that a reply cites (filled by the check step): such a reply is
+    not sent without an edit."""
+    fragments: list[str] = Field(default_factory=list)
+    """Cited pieces that are no whole sentence of prose: table rows, list stubs, markup."""
+    notes: list[str] = Field(default_factory=list)
+    """For the advisor only, never sent: what an internal passage or a passage in another
+    language says that the reply could not quote."""
     macro_id: str | None = None
     """The approved template the reply was built from (offline engine)."""
     engine: str = "offline"
@@ -54,6 +62,14 @@ class Draft(BaseModel):
     prompt_version: str | None = None
     no_policy_found: bool = False
     """True when retrieval abstained: the draft says so instead of answering."""
+
+    @property
+    def sendable(self) -> bool:
+        """No check stands between this reply and a single key: every sentence has a source
+        the customer may read, every figure is found, nothing is internal or a fragment."""
+        return self.mode == "reply" and not (
+            self.unsupported or self.unverified or self.internal or self.fragments
+        )
 
 
 NO_ACTION_CATALOGUE = "no action catalogue for this knowledge base"

@@ -457,7 +457,10 @@ def _category_confidence(
 
 
 def _language(text: str, earlier: list[str]) -> Literal["fr", "en"]:
-    default = detect_language(earlier[-1], default="fr") if earlier else "fr"
+    """The turn's language; a turn that shows none ("Ok.", an order number) keeps the language
+    of the latest customer turn that showed one."""
+    shown = (detect_language(t, default="") for t in reversed(earlier))
+    default = next((lang for lang in shown if lang), "fr")
     return "en" if detect_language(text, default=default) == "en" else "fr"
 
 

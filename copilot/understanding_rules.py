@@ -371,6 +371,9 @@ INTENT_HINTS: dict[str, str] = {
     r"|reinitialis|reset|code sms|sms code|verification code)\b",
     "data_privacy_request": r"\b(?:rgpd|gdpr|my (?:personal )?data|mes donnees|donnees personnelles)\b",
     "mediation": r"\b(?:mediat\w*|ombudsman)\b",
+    # paid, but after the due date: a late payment, not a failed one
+    "late_fee_question": r"\b(?:paid (?:it )?(?:late|on the \d+\w*|\d+ days? late)|late (?:fee|payment)s?"
+    r"|frais de retard|paye (?:en retard|avec \d+ jours? de retard|le \d+))\b",
     "verify_identity": r"\b(?:identity|identite|id check|proof of (?:id|address)|justificatif"
     r"|piece d identite|selfie)\b",
 }

@@ -110,6 +110,8 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
                 "section": c.section,
                 "lang": c.lang,
                 "effective_date": c.effective_date,
+                "version": c.version,
+                "audience": c.audience,
                 "superseded": c.superseded,
                 "text": c.text,
             }
@@ -121,6 +123,9 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
             "citations": s.draft.citations,
             "unsupported": s.draft.unsupported,
             "unverified": s.draft.unverified,
+            "internal": s.draft.internal,
+            "fragments": s.draft.fragments,
+            "advisor_notes": s.draft.notes,
             "no_policy_found": s.draft.no_policy_found,
             "macro_id": s.draft.macro_id,
         },
@@ -130,6 +135,13 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "latency_ms": s.latency_ms,
         "injection": s.injection,
     }
+
+
+def default_decision(s: Suggestion) -> Decision:
+    """Accept, unless the reply cites a passage for advisors only: that needs an edit."""
+    if s.draft.mode == "reply" and s.draft.internal:
+        return Decision(kind="reject", reason="cites a passage for advisors only")
+    return Decision(kind="accept")
 
 
 def print_suggestion(s: Suggestion) -> None:
@@ -145,7 +157,8 @@ def print_suggestion(s: Suggestion) -> None:
     for c in s.cards:
         mark = " [red](superseded)[/]" if c.superseded else ""
         out.print(
-            f"  [{c.n}] {c.title} > {c.section} ({c.lang}, {c.effective_date}){mark}",
+            f"  [{c.n}] {escape(c.title)} > {escape(c.section)} ({c.audience}, {c.lang}, "
+            f"v{c.version}, {c.effective_date}){mark}",
             highlight=False,
         )
     out.print(f"[bold]{s.draft.mode}[/]: {escape(s.draft.text)}", highlight=False)
@@ -153,6 +166,12 @@ def print_suggestion(s: Suggestion) -> None:
         out.print(f"  [yellow]unsupported:[/] {escape(sentence)}", highlight=False)
     for figure in s.draft.unverified:
         out.print(f"  [yellow]unverified:[/] {escape(figure)}", highlight=False)
+    for n in s.draft.internal:
+        out.print(f"  [red]cites internal passage:[/] [{n}]", highlight=False)
+    for piece in s.draft.fragments:
+        out.print(f"  [yellow]fragment:[/] {escape(piece)}", highlight=False)
+    for note in s.draft.notes:
+        out.print(f"  [dim]advisor note:[/] {escape(note)}", highlight=False)
     for a in s.actions:
         out.print(f"  [cyan]→ {escape(a.title)}[/] — {escape(a.reason)}", highlight=False)
     if not s.action_catalogue:
@@ -199,7 +218,7 @@ def assist_cmd(
         suggestion: Suggestion | None = session.customer_turn(turn["text"])
         while suggestion is not None:
             print_json(suggestion_json(suggestion)) if as_json else print_suggestion(suggestion)
-            decision = planned.pop(0) if planned else Decision(kind="accept")
+            decision = planned.pop(0) if planned else default_decision(suggestion)
             suggestion = session.decide(decision)
     summary = session.summary()
     if as_json:

@@ -47,7 +47,11 @@ class Engine(Protocol):
         instruction: str | None,
         on_token: TokenCallback | None = None,
         redactor: Redactor | None = None,
+        related: list[Card] | None = None,
     ) -> Draft: ...
+
+    """`related`: the other sections of the cards' articles, which an approved template may
+    cite (numbered after the cards); the caller keeps the ones the draft cites."""
 
     def summarize(
         self,

@@ -187,11 +187,15 @@ class LLMEngine:
         instruction: str | None,
         on_token: TokenCallback | None = None,
         redactor: Redactor | None = None,
+        related: list[Card] | None = None,
     ) -> Draft:
         lang = data.requested_language(route.language, instruction)
         mode: Literal["reply", "briefing"] = "briefing" if route.human_led else "reply"
         if abstained or not cards:
             return self._no_policy(mode, lang, on_token)
+        if mode == "reply":  # a reply is written from customer passages only
+            quotable = [c for c in cards if c.audience == "customer"]
+            cards, mode = (quotable, mode) if quotable else (cards, "briefing")
         prompt = load_prompt("draft_briefing" if mode == "briefing" else "draft_reply", lang)
         messages: list[BaseMessage] = [
             SystemMessage(prompt.text),

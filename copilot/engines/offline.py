@@ -20,6 +20,7 @@ from copilot.engines.offline_text import (
     EMPATHY,
     PHRASES,
     PITFALLS,
+    briefing_sentences,
     cite_sentence,
     fill_slots,
     liftable,
@@ -63,6 +64,7 @@ class OfflineEngine:
         instruction: str | None,
         on_token: TokenCallback | None = None,
         redactor: Redactor | None = None,
+        related: list[Card] | None = None,
     ) -> Draft:
         lang = route.language
         if abstained or not cards:
@@ -74,7 +76,7 @@ class OfflineEngine:
         elif route.human_led:
             draft = self._briefing(turn, route, cards)
         else:
-            draft = self._reply(turn, route, cards, transcript)
+            draft = self._reply(turn, route, cards, transcript, related or [])
         if instruction:
             draft = self._apply_instruction(draft, instruction)
         if on_token:
@@ -101,26 +103,44 @@ class OfflineEngine:
         return None
 
     def _reply(
-        self, turn: str, route: Route, cards: list[Card], transcript: list[dict[str, Any]]
+        self,
+        turn: str,
+        route: Route,
+        cards: list[Card],
+        transcript: list[dict[str, Any]],
+        related: list[Card],
     ) -> Draft:
-        macro = self._pick_macro(route, cards, turn)
-        conversation = " ".join(t["text"] for t in transcript if t["role"] == "customer")
+        """Only customer passages in the customer's language are quoted or cited; what the
+        others say becomes a note for the advisor. Nothing quotable: a briefing."""
+        lang = route.language
+        sendable = [c for c in cards if c.audience == "customer" and c.lang == lang]
+        notes = _advisor_notes(turn, lang, [c for c in cards[:3] if c not in sendable])
+        macro = self._pick_macro(route, sendable, turn)
         if macro:
-            text, _missing = fill_slots(macro.text, macro.slots, conversation or turn)
-            backing = [(c.n, c.text) for c in cards if c.doc_id in macro.articles]
+            earlier = " ".join(t["text"] for t in transcript[:-1] if t["role"] == "customer")
+            text, _missing = fill_slots(macro.text, macro.slots, turn, earlier)
+            backing = [
+                (c.n, c.text)
+                for c in [*sendable, *related]
+                if c.doc_id in macro.articles and c.audience == "customer" and c.lang == lang
+            ]
             sentences = []
             for sentence in filter(liftable, split_sentences(text)):
                 numbers = cite_sentence(sentence, backing)
                 marks = "".join(f" [{n}]" for n in numbers)
                 sentences.append(_attach(sentence, marks))
             body = " ".join(sentences)
-            return Draft(mode="reply", text=body, citations=_citations(body), macro_id=macro.id)
-        lines = [PHRASES["opening"][route.language]]
-        for card in cards[:2]:
-            for sentence in relevant_sentences(card.text, turn, 2 if card.n == 1 else 1):
+            return Draft(
+                mode="reply", text=body, citations=_citations(body), macro_id=macro.id, notes=notes
+            )
+        lines = []
+        for i, card in enumerate(sendable[:2]):
+            for sentence in relevant_sentences(card.text, turn, 2 if i == 0 else 1):
                 lines.append(_attach(sentence, f" [{card.n}]"))
-        body = " ".join(lines)
-        return Draft(mode="reply", text=body, citations=_citations(body))
+        if not lines:  # only fragments, internal or other-language passages: prepare the advisor
+            return self._briefing(turn, route, cards)
+        body = " ".join([PHRASES["opening"][lang], *lines])
+        return Draft(mode="reply", text=body, citations=_citations(body), notes=notes)
 
     def _briefing(self, turn: str, route: Route, cards: list[Card]) -> Draft:
         lang = route.language
@@ -130,8 +150,10 @@ class OfflineEngine:
         ]
         lines.append(f"{PHRASES['key_facts'][lang]}:")
         for card in cards[:3]:
-            for sentence in relevant_sentences(card.text, turn, 1):
+            for sentence in briefing_sentences(card.text, turn, 1):
                 note = f" ({PHRASES['other_lang'][lang]})" if card.lang != lang else ""
+                if card.audience != "customer":
+                    note += f" ({PHRASES['internal'][lang]})"
                 lines.append(f"- {_attach(sentence, f' [{card.n}]')}{note}")
         limits = limit_sentences([(c.n, c.text) for c in cards[:4]], 3)
         if limits:
@@ -183,6 +205,16 @@ class OfflineEngine:
         self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
     ) -> HandoverBrief:
         return extract_handover(transcript, self.understanding)
+
+
+def _advisor_notes(turn: str, lang: str, cards: list[Card]) -> list[str]:
+    """What passages the reply may not quote say: for the advisor's eyes only."""
+    notes = []
+    for card in cards:
+        label = PHRASES["internal" if card.audience != "customer" else "other_lang"][lang]
+        for sentence in briefing_sentences(card.text, turn, 1):
+            notes.append(f"[{card.n}] {label}: {sentence}")
+    return notes
 
 
 def _attach(sentence: str, marks: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from copilot.grounding import figures, split_sentences
+from copilot.grounding import figures
+from copilot.prose import prose_sentences, split_sentences
 from knowledge_base.injection import scan_document
 from knowledge_base.lexical import tokenize_query
 
@@ -29,6 +30,10 @@ PHRASES = {
     "pitfalls": {"en": "Pitfalls", "fr": "Pièges à éviter"},
     "opening_line": {"en": "Possible opening line", "fr": "Phrase d'ouverture possible"},
     "other_lang": {"en": "source in French", "fr": "source en anglais"},
+    "internal": {
+        "en": "internal procedure, not for the customer",
+        "fr": "procédure interne, pas pour le client",
+    },
 }
 
 ADVISORY_HEADINGS = tuple(
@@ -111,25 +116,39 @@ _MERCHANT = re.compile(r"\b(?:chez|at|from|de chez|marchand|merchant|on)\s+([A-Z
 _CASE = re.compile(r"\b(?:DSP|FRD|REC|RFD)-\d+\b")
 
 
-def fill_slots(template: str, slots: tuple[str, ...], conversation: str) -> tuple[str, list[str]]:
-    """Fill a macro's slots from the (redacted) conversation; return text and unfilled slots."""
+SITUATIONAL_SLOTS = frozenset({"amount", "due_date", "days"})
+"""Slots whose value belongs to the question being asked: an earlier turn's date is often
+the wrong one ("paid late on 12/11" then "can I move my *next* due date?")."""
+
+
+def fill_slots(
+    template: str, slots: tuple[str, ...], latest: str, earlier: str = ""
+) -> tuple[str, list[str]]:
+    """Fill a macro's slots from the (redacted) conversation; return text and unfilled slots.
+
+    The latest customer turn comes first; a situational slot (amount, date, days) is taken from
+    it only, an identifier (name, order, case, merchant) from any turn."""
     found: dict[str, str] = {}
-    name = re.search(r"<NAME_\d+>", conversation)
-    if name:
-        found["customer_name"] = name.group(0)
-    order = re.search(r"<ORDER_\d+>", conversation)
-    if order:
-        found["order_ref"] = order.group(0)
-    for key, pattern in (("amount", _MONEY), ("due_date", _DATE), ("case_ref", _CASE)):
-        match = pattern.search(conversation)
+    for source in (earlier, latest):  # the latest turn wins
+        name = re.search(r"<NAME_\d+>", source)
+        if name:
+            found["customer_name"] = name.group(0)
+        order = re.search(r"<ORDER_\d+>", source)
+        if order:
+            found["order_ref"] = order.group(0)
+        case = _CASE.search(source)
+        if case:
+            found["case_ref"] = case.group(0)
+        merchant = _MERCHANT.search(source)
+        if merchant:
+            found["merchant"] = merchant.group(1)
+    for key, pattern in (("amount", _MONEY), ("due_date", _DATE)):
+        match = pattern.search(latest)
         if match:
             found[key] = match.group(0)
-    days = _DAYS.search(conversation)
+    days = _DAYS.search(latest)
     if days:
         found["days"] = days.group(1)
-    merchant = _MERCHANT.search(conversation)
-    if merchant:
-        found["merchant"] = merchant.group(1)
     text = template
     missing = []
     for slot in slots:
@@ -179,18 +198,26 @@ def liftable(sentence: str) -> bool:
     return not scan_document(sentence)
 
 
-def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
-    """The passage's sentences sharing most stemmed words with the query, in passage order
-    (only `liftable` ones)."""
+def _most_relevant(lines: list[str], query: str, limit: int) -> list[str]:
+    """The `liftable` lines sharing most stemmed words with the query, in their order."""
     wanted = set(tokenize_query(query))
-    lines = [s.strip() for s in split_sentences(plain(passage))]
     scored = [
-        (len(wanted & set(tokenize_query(s))), i, s)
-        for i, s in enumerate(lines)
-        if len(s) > 20 and liftable(s)
+        (len(wanted & set(tokenize_query(s))), i, s) for i, s in enumerate(lines) if liftable(s)
     ]
     best = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]
+
+
+def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
+    """The passage's whole sentences of prose sharing most stemmed words with the query, in
+    passage order: what a reply may quote."""
+    return _most_relevant(prose_sentences(passage), query, limit)
+
+
+def briefing_sentences(passage: str, query: str, limit: int) -> list[str]:
+    """Like `relevant_sentences`, for the advisor's eyes: table rows read as "cell : cell"."""
+    lines = [s.strip() for s in split_sentences(plain(passage)) if len(s.strip()) > 20]
+    return _most_relevant(lines, query, limit)
 
 
 def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[int, str]]:
@@ -213,14 +240,21 @@ def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[i
 
 
 def cite_sentence(sentence: str, candidates: list[tuple[int, str]]) -> list[int]:
-    """Cards that support a template sentence: those holding its figures, else the best overlap."""
+    """Cards that support a template sentence: those holding its figures (the fewest that hold
+    them all), else the best overlap."""
     nums = {re.sub(r"\D", "", f) for f in figures(sentence)}
     if nums:
-        holders = [
-            n for n, text in candidates if nums <= {re.sub(r"\D", "", f) for f in figures(text)}
-        ]
-        if holders:
-            return holders[:1]
+        held = {n: {re.sub(r"\D", "", f) for f in figures(text)} & nums for n, text in candidates}
+        chosen: list[int] = []
+        missing = set(nums)
+        while missing:
+            n = max(held, key=lambda k: len(held[k] & missing), default=None)
+            if n is None or not held[n] & missing:
+                break
+            chosen.append(n)
+            missing -= held[n]
+        if chosen and not missing:
+            return sorted(chosen)
     words = set(tokenize_query(sentence))
     if not words:
         return []

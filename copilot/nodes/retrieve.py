@@ -12,7 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from copilot.context import Context, context_of
-from copilot.retrieval import SearchFilters
+from copilot.retrieval import Hit, SearchFilters
 from copilot.state import Card, State
 from knowledge_base.lexical import tokenize_query
 
@@ -39,6 +39,23 @@ def context_words(transcript: list[dict[str, Any]], turn: str) -> str:
     return " ".join(words[:CONTEXT_WORDS])
 
 
+def card_of(n: int, hit: Hit) -> Card:
+    """A retrieved passage as the knowledge card numbered `n`."""
+    return Card(
+        n=n,
+        doc_id=hit.doc_id,
+        chunk_id=hit.chunk_id,
+        title=hit.title,
+        section=hit.section,
+        lang=hit.lang,
+        effective_date=hit.effective_date,
+        version=hit.version,
+        superseded=hit.superseded,
+        audience=hit.audience,
+        text=hit.text,
+    )
+
+
 def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     retriever = context_of(runtime).retriever
     if retriever is None:
@@ -53,22 +70,7 @@ def retrieve(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         # their vectors were computed when they were the newest turn: no new embedding
         context_texts=earlier_turns(state.transcript) or None,
     )
-    cards = [
-        Card(
-            n=i,
-            doc_id=h.doc_id,
-            chunk_id=h.chunk_id,
-            title=h.title,
-            section=h.section,
-            lang=h.lang,
-            effective_date=h.effective_date,
-            version=h.version,
-            superseded=h.superseded,
-            audience=h.audience,
-            text=h.text,
-        ).model_dump()
-        for i, h in enumerate(result.hits, start=1)
-    ]
+    cards = [card_of(i, h).model_dump() for i, h in enumerate(result.hits, start=1)]
     return {
         "cards": cards,
         "abstained": result.abstained,

@@ -14,7 +14,18 @@ from langgraph.types import interrupt
 
 from copilot.context import Context, redactor_of
 from copilot.privacy import Redactor
+from copilot.prose import customer_text
 from copilot.state import Decision, State
+
+
+def final_text(decision: Decision, draft: dict[str, Any] | None) -> str | None:
+    """The text a decision settles on (accept: the draft; edit: the advisor's version). A reply
+    is kept as the customer receives it: no citation marks, slot markers or markup."""
+    final = decision.text
+    if decision.kind == "accept" and final is None:
+        final = (draft or {}).get("text")
+    sent = decision.kind in ("accept", "edit") and (draft or {}).get("mode") == "reply"
+    return customer_text(final) if final is not None and sent else final
 
 
 def suggestion_payload(state: State) -> dict[str, Any]:
@@ -42,7 +53,8 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     recorded, mapping = decision.model_dump(), redactor.mapping
     if decision.kind == "regenerate":
         return {"decision": recorded, "instruction": decision.instruction, "redaction": mapping}
-    final = decision.text
+    final = final_text(decision, state.draft)
+    recorded = decision.model_copy(update={"text": final}).model_dump()
     # a briefing prepares the advisor and is never sent: only a reply becomes their turn
     is_reply = (state.draft or {}).get("mode") == "reply"
     sent = decision.kind in ("accept", "edit") and bool(final) and is_reply

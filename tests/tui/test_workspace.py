@@ -7,6 +7,7 @@ import json
 import pytest
 from textual.widgets import Input
 
+from copilot.prose import customer_text
 from copilot.routing import Category
 from tui.screens.dialogs import CategoryScreen, ReasonScreen, SummaryScreen
 from tui.screens.workspace import REFERENCE_DELAY_S
@@ -73,7 +74,7 @@ async def test_edit_in_place_then_accept_records_the_edit(workspace, session_fac
     (record,) = session_factory("contact-1").records()
     assert record["decision"] == {
         "kind": "edit",
-        "text": "A late fee of €5 applies after the grace period [1].",
+        "text": "A late fee of €5 applies after the grace period.",  # sent without marks
         "reason": None,
         "instruction": None,
     }
@@ -97,7 +98,7 @@ async def test_a_reply_with_an_open_slot_is_not_sent(workspace, session_factory)
         await settle(pilot)
         assert draft.decided == "edit"
     (record,) = session_factory("contact-1").records()
-    assert record["decision"]["text"] == "Your refund arrives within 5 days [1]."
+    assert record["decision"]["text"] == "Your refund arrives within 5 days."
 
 
 @pytest.mark.asyncio
@@ -129,8 +130,9 @@ async def test_what_was_sent_joins_the_conversation_once(workspace, session_fact
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await say(pilot, "Hi, my name is Paul Martin, why this late fee?")
-        draft = app.screen.query_one(DraftPanel).suggestion.draft.text
-        assert draft.startswith("I understand, Paul Martin.")
+        shown = app.screen.query_one(DraftPanel).suggestion.draft.text
+        assert shown.startswith("I understand, Paul Martin.") and "[1]" in shown
+        draft = customer_text(shown)  # what the customer gets: no citation marks
         await pilot.press("escape", "a")
         await settle(pilot)
         assert advisor_turns(app) == [draft]
@@ -139,14 +141,14 @@ async def test_what_was_sent_joins_the_conversation_once(workspace, session_fact
         app.screen.query_one(DraftPanel).editor.text = "Capped at €10 [1], Paul Martin."
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert advisor_turns(app) == [draft, "Capped at €10 [1], Paul Martin."]
+        assert advisor_turns(app) == [draft, "Capped at €10, Paul Martin."]
         notes = [v.text for v in app.screen.query(TurnView) if v.has_class("-note")]
         assert notes == ["✓ draft accepted", "✎ edited draft sent"]
     expected = [
         ("customer", "Hi, my name is Paul Martin, why this late fee?"),
         ("advisor", draft),
         ("customer", "and the cap?"),
-        ("advisor", "Capped at €10 [1], Paul Martin."),
+        ("advisor", "Capped at €10, Paul Martin."),
     ]
     said = [(t["role"], t["text"]) for t in session_factory("contact-1").transcript()]
     assert said == expected  # the graph recorded what was sent, personal data restored

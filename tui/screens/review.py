@@ -86,8 +86,22 @@ class ReviewActions:
         else:
             self.draft.border_subtitle = "recording…"
 
+    def _not_internal(self) -> bool:
+        """A reply citing a passage for advisors only goes out only as the advisor's edit."""
+        suggestion = self.draft.suggestion
+        if suggestion is None or suggestion.draft.mode != "reply" or not suggestion.draft.internal:
+            return True
+        if self.draft.edited_text() is not None:
+            return True
+        cited = ", ".join(f"[{n}]" for n in suggestion.draft.internal)
+        self.notify(
+            f"This reply cites a passage for advisors only ({cited}): press e to edit it.",
+            severity="warning",
+        )
+        return False
+
     def action_accept(self) -> None:
-        if self._can_decide() and self._slots_filled():
+        if self._can_decide() and self._slots_filled() and self._not_internal():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 
@@ -96,7 +110,7 @@ class ReviewActions:
             self.draft.start_edit()
 
     def action_send_edit(self) -> None:
-        if self._can_decide() and self._slots_filled():
+        if self._can_decide() and self._slots_filled() and self._not_internal():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 

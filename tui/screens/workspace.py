@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
+from copilot.prose import customer_text
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands
@@ -341,6 +342,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         sent = decision.text if decision.kind == "edit" and reply else None
         if decision.kind == "accept" and answered is not None and reply:
             sent = answered.draft.text
+        if sent:
+            sent = customer_text(sent)
         if sent:
             self.turns_seen += 1
             self._advisor_took_over()

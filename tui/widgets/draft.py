@@ -55,6 +55,11 @@ def draft_content(draft: Draft) -> Content:
         content = content.stylize(FILL_IN_STYLE, *match.span())
     for match in _CITATION.finditer(text):
         content = content.stylize(citation_style(int(match.group(1))), *match.span())
+    if draft.notes:  # what the reply could not quote: for the advisor, never in the sent text
+        notes = "\n".join(f"• {note}" for note in draft.notes)
+        content = Content.assemble(
+            content, "\n\n", ("For you only, not sent:", "bold $text-warning"), "\n", notes
+        )
     return content
 
 
@@ -69,6 +74,12 @@ def checks_content(draft: Draft) -> Content:
         parts.append((f"⚠ {n} sentence{'s' * (n > 1)} with no source", "$text-warning"))
     if draft.unverified:
         parts.append((f"✗ unverified: {', '.join(draft.unverified)}", "$text-error"))
+    if draft.internal:
+        cited = ", ".join(f"[{n}]" for n in draft.internal)
+        parts.append((f"✗ cites internal {cited}: edit before sending", "bold $text-error"))
+    if draft.fragments:
+        n = len(draft.fragments)
+        parts.append((f"⚠ {n} fragment{'s' * (n > 1)}, not a sentence", "$text-warning"))
     if not parts:
         parts.append(("✓ every sentence has a source", "$text-success"))
     joined: list[tuple[str, str] | str] = []

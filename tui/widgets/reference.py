@@ -25,8 +25,10 @@ def card_content(card: Card) -> Content:
     parts += ["\n    ", (f"{card.lang} · {card.effective_date} · v{card.version}", "$text-muted")]
     if card.superseded:
         parts.append((" · ⚠ superseded", "bold $text-error"))
-    if card.audience != "customer":
-        parts.append((f" · {card.audience}", "$text-warning"))
+    if card.audience == "customer":
+        parts.append((" · for customers", "$text-muted"))
+    else:
+        parts.append((f" · ⚠ {card.audience}: advisors only", "bold $text-warning"))
     return Content.assemble(*parts)
 
 
