@@ -25,14 +25,21 @@ def reading_window(text: str) -> str:
 
 
 def redact_turn(redactor: Redactor, text: str) -> tuple[Redaction, int]:
-    """The turn redacted and cut to the limit, and its full length when it was cut (else 0)."""
+    """The turn redacted and cut to the limit, and its full length when it was cut (else 0).
+
+    The cut is made in the raw text, moved past any value that straddles the limit (found by a
+    probe over the reading window), and only that head is redacted: so no part of a value is
+    ever cut off from the rest of it, whatever placeholders do to the text's length.
+    """
     if len(text) <= MAX_TURN_CHARS:
         return redactor.redact(text), 0
-    result = redactor.redact(reading_window(text))
-    head = result.text[:MAX_TURN_CHARS]
-    if head.rfind("<") > head.rfind(">"):  # never cut a placeholder in two
-        head = head[: head.rfind("<")]
-    return replace(result, text=head.rstrip() + CLIP_MARK), len(text)
+    probe = Redactor(mapping=redactor.mapping).redact(reading_window(text))
+    cut = MAX_TURN_CHARS
+    for entity in probe.entities:
+        if entity.start < cut < entity.end:
+            cut = entity.end
+    result = redactor.redact(probe.source[:cut])
+    return replace(result, text=result.text.rstrip() + CLIP_MARK), len(text)
 
 
 def clip_note(length: int) -> str:

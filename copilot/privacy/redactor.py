@@ -63,6 +63,7 @@ class Redactor:
         self._next: dict[str, int] = {}
         self._names = M.NameMemory()
         self._carry: str | None = None
+        self._values_rx: tuple[int, re.Pattern[str]] | None = None  # rebuilt when values grow
         for placeholder, raw in (mapping or {}).items():
             if placeholder == M.CARRY_KEY:
                 self._carry = raw
@@ -95,6 +96,11 @@ class Redactor:
     def redact(self, text: str) -> Redaction:
         source = strip_invisible(text)
         entities, chains = detect_with_chains(source)
+        # text redacted once may be redacted again (the model's input, the record): a
+        # placeholder is never a value ("my password is <PASSWORD_1>")
+        held = [m.span() for m in _PLACEHOLDER.finditer(source)] if "<" in source else []
+        if held:
+            entities = [e for e in entities if not M.overlaps(e.start, e.end, held)]
         chosen = {(e.start, e.end): self._placeholder(e.type, e.value) for e in entities}
         taken = sorted(chosen)
         if self._carry and (hit := M.continued_card(self._carry, source, chains, taken)):
@@ -128,9 +134,12 @@ class Redactor:
         values = {v: p for p, v in self._raw.items() if not p.startswith("<NAME_") and len(v) >= 3}
         if not values:
             return []
-        ordered = sorted(values, key=len, reverse=True)
-        alts = "|".join(r"\s+".join(map(re.escape, v.split())) for v in ordered)
-        rx = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+        if self._values_rx is None or self._values_rx[0] != len(self._raw):
+            ordered = sorted(values, key=len, reverse=True)
+            alts = "|".join(r"\s+".join(map(re.escape, v.split())) for v in ordered)
+            compiled = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+            self._values_rx = (len(self._raw), compiled)
+        rx = self._values_rx[1]
         keys = {" ".join(v.split()).casefold(): p for v, p in values.items()}
         hits = []
         for m in rx.finditer(source):

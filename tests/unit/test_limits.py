@@ -69,3 +69,23 @@ def test_classify_reads_a_long_line_to_the_limit() -> None:
     assert result.exit_code == 0, result.output
     route = json.loads(result.stdout)
     assert route["reasons"][0].startswith("long turn: the copilot read its first 4,000 of")
+
+
+def test_a_value_at_the_limit_is_never_cut_when_placeholders_shorten_the_text() -> None:
+    from stdnum import luhn
+
+    card = "497010123456789" + luhn.calc_check_digit("497010123456789")
+    spaced = " ".join(card[i : i + 4] for i in range(0, 16, 4))
+    emails = " ".join(f"mail{i}@example.com" for i in range(80))  # each becomes a short <EMAIL_n>
+    for shift in range(0, 24, 3):
+        filler = " x" * ((MAX_TURN_CHARS - len(emails) - 10 - shift) // 2)
+        text = f"{emails}{filler} my card {spaced} and more " + "blah " * 200
+        result, _ = redact_turn(Redactor(), text)
+        assert not any(group in result.text for group in spaced.split()), (shift, result.text[-60:])
+
+
+def test_a_literal_angle_bracket_does_not_lose_the_turn() -> None:
+    text = "I paid < 50 euros. " + "word " * 1100
+    result, length = redact_turn(Redactor(), text)
+    assert length == len(text)
+    assert len(result.text) > MAX_TURN_CHARS - 10

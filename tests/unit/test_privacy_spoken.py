@@ -323,3 +323,15 @@ def test_a_value_given_once_is_found_again_without_its_cue() -> None:
     r = Redactor()
     r.redact("born on 12/03/1985")
     assert r.redact("yes, 12/03/1985 is right").text == "yes, <DOB_1> is right"
+
+
+def test_redacting_redacted_text_again_changes_nothing() -> None:
+    """Model input and records redact text that was redacted already: a placeholder is never
+    taken for a new value (a password once became <PASSWORD_2> -> "<PASSWORD_1>")."""
+    redactor = Redactor()
+    first = redactor.redact(
+        "my password is hunter22, PIN 4821, call me on 06 12 34 56 78, my name is Paul Martin"
+    ).text
+    before = dict(redactor.mapping)
+    assert redactor.redact(first).text == first
+    assert redactor.mapping == before
