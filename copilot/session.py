@@ -156,6 +156,9 @@ class CopilotSession:
             update={
                 "text": restore(draft.text),
                 "unsupported": [restore(s) for s in draft.unsupported],
+                "unverified": [restore(s) for s in draft.unverified],
+                "fragments": [restore(s) for s in draft.fragments],
+                "notes": [restore(s) for s in draft.notes],
             }
         )
         return Suggestion(
@@ -167,7 +170,7 @@ class CopilotSession:
             retrieval_confidence=payload["retrieval_confidence"],
             latency_ms=payload["latency_ms"],
             engine=self.engine.name,
-            pii_redacted=len(values.get("redaction", {})),
+            pii_redacted=self.redactor.count,
             pii_types=payload.get("pii_types", []),
             injection=[{k: restore(v) for k, v in f.items()} for f in payload.get("injection", [])],
             action_catalogue=bool(self.actions),
@@ -206,12 +209,12 @@ class CopilotSession:
         waiting = self.pending()
         if waiting is None:
             raise ValueError("no suggestion is waiting for a decision")
-        if decision.kind == "accept" and waiting.draft.mode == "reply" and waiting.draft.internal:
-            cited = ", ".join(f"[{n}]" for n in waiting.draft.internal)
-            raise DraftNotSendable(
-                f"this reply cites a passage for advisors only ({cited}): edit it before sending"
-            )
-        decision = redacted_decision(decision, self.redactor)  # the graph gets no raw value
+        refusal = waiting.draft.one_key_refusal
+        if decision.kind == "accept" and refusal:
+            raise DraftNotSendable(refusal)
+        # cleaned, then redacted: the graph gets no raw value, even one a citation mark split
+        cleaned = final_text(decision, self._values().get("draft"))
+        decision = redacted_decision(decision.model_copy(update={"text": cleaned}), self.redactor)
         self._record_decision(decision)
         result = self._run(Command(resume=decision.model_dump()), on_token)
         self._record_shown()

@@ -64,6 +64,17 @@ class Draft(BaseModel):
     """True when retrieval abstained: the draft says so instead of answering."""
 
     @property
+    def one_key_refusal(self) -> str | None:
+        """Why accepting this draft as it stands would send the customer what is not for them
+        (it needs the advisor's edit), or None. The one rule for the CLI, the session and TUI."""
+        if self.no_policy_found:
+            return "no policy found: this text is a note for you; write the reply yourself (e)"
+        if self.mode == "reply" and self.internal:
+            cited = ", ".join(f"[{n}]" for n in self.internal)
+            return f"this reply cites a passage for advisors only ({cited}): edit it before sending"
+        return None
+
+    @property
     def sendable(self) -> bool:
         """No check stands between this reply and a single key: every sentence has a source
         the customer may read, every figure is found, nothing is internal or a fragment."""

@@ -138,10 +138,9 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 
 
 def default_decision(s: Suggestion) -> Decision:
-    """Accept, unless the reply cites a passage for advisors only: that needs an edit."""
-    if s.draft.mode == "reply" and s.draft.internal:
-        return Decision(kind="reject", reason="cites a passage for advisors only")
-    return Decision(kind="accept")
+    """Accept, unless the draft needs the advisor's edit (a note, an internal citation)."""
+    refusal = s.draft.one_key_refusal
+    return Decision(kind="reject", reason=refusal) if refusal else Decision(kind="accept")
 
 
 def print_suggestion(s: Suggestion) -> None:

@@ -45,16 +45,15 @@ def suggestion_payload(state: State) -> dict[str, Any]:
 
 def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     decision = Decision.model_validate(interrupt(suggestion_payload(state)))
-    if decision.kind == "accept" and decision.text is None:
-        decision = decision.model_copy(update={"text": (state.draft or {}).get("text")})
+    # cleaned first (a citation mark inside a value hides it from detection), then redacted:
     # the advisor typed real values (an edit, a reason, an instruction): only placeholders go on
+    decision = decision.model_copy(update={"text": final_text(decision, state.draft)})
     redactor = redactor_of(runtime, state.redaction)
     decision = redacted_decision(decision, redactor)
     recorded, mapping = decision.model_dump(), redactor.mapping
     if decision.kind == "regenerate":
         return {"decision": recorded, "instruction": decision.instruction, "redaction": mapping}
-    final = final_text(decision, state.draft)
-    recorded = decision.model_copy(update={"text": final}).model_dump()
+    final = decision.text
     # a briefing prepares the advisor and is never sent: only a reply becomes their turn
     is_reply = (state.draft or {}).get("mode") == "reply"
     sent = decision.kind in ("accept", "edit") and bool(final) and is_reply

@@ -251,3 +251,39 @@ def test_the_workspace_shows_no_tick_for_an_internal_or_fragment_reply() -> None
     assert tick not in checks_content(fragment).plain
     noted = Draft(mode="reply", text="Fee is €5 [1].", notes=["[2] internal procedure: x"])
     assert "not sent" in draft_content(noted).plain
+
+
+def test_a_no_policy_note_is_never_sent_with_one_key(
+    retriever: Retriever, settings: Settings
+) -> None:
+    """ "No passage answers this: do not improvise" is written to the advisor: accepting it as it
+    stands would send that to the customer (copilot assist once did, by default)."""
+    from copilot.cli.assist import default_decision
+    from copilot.engines.offline import PHRASES
+
+    class FindsNothing(OfflineEngine):
+        def draft(self, **kwargs):  # type: ignore[no-untyped-def]
+            return Draft(mode="reply", text=PHRASES["no_policy"]["en"], no_policy_found=True)
+
+    s = session(retriever, engine=FindsNothing(LanguageUnderstanding(), macros=[]))
+    shown = s.customer_turn("What is the weather like on Mars for my holiday?")
+    assert shown.draft.no_policy_found and shown.draft.one_key_refusal
+    assert default_decision(shown).kind == "reject"
+    with pytest.raises(DraftNotSendable):
+        s.decide(Decision(kind="accept"))
+    assert s.decide(Decision(kind="edit", text="Let me check that for you.")) is None
+    assert s.transcript()[-1] == {"role": "advisor", "text": "Let me check that for you."}
+
+
+def test_an_edit_is_cleaned_before_it_is_redacted(retriever: Retriever, settings: Settings) -> None:
+    """A citation mark inside a value hid it from detection, and cleaning then joined it."""
+    store = open_store(settings)
+    s = session(retriever, store=store)
+    s.customer_turn("Can I pay with crypto-asset exchanges on my card?")
+    s.decide(Decision(kind="edit", text="I will call you on 06 12 34[1] 56 78 about it."))
+    stored = [r["decision"]["text"] for r in s.records()] + [
+        r[0] if isinstance(r, tuple) else r["final_text"]
+        for r in store.db.query("SELECT final_text FROM decisions")
+    ]
+    assert stored and not any("56 78" in t or "12 34" in t for t in stored), stored
+    assert "06 12 34 56 78" in s.transcript()[-1]["text"]  # the advisor still reads it

@@ -86,22 +86,18 @@ class ReviewActions:
         else:
             self.draft.border_subtitle = "recording…"
 
-    def _not_internal(self) -> bool:
-        """A reply citing a passage for advisors only goes out only as the advisor's edit."""
+    def _sendable_as_is(self) -> bool:
+        """A note for the advisor, or a reply citing a passage for advisors only, goes out only
+        as the advisor's edit (the rule is the draft's own: `Draft.one_key_refusal`)."""
         suggestion = self.draft.suggestion
-        if suggestion is None or suggestion.draft.mode != "reply" or not suggestion.draft.internal:
+        refusal = suggestion.draft.one_key_refusal if suggestion else None
+        if refusal is None or self.draft.edited_text() is not None:
             return True
-        if self.draft.edited_text() is not None:
-            return True
-        cited = ", ".join(f"[{n}]" for n in suggestion.draft.internal)
-        self.notify(
-            f"This reply cites a passage for advisors only ({cited}): press e to edit it.",
-            severity="warning",
-        )
+        self.notify(f"{refusal[0].upper()}{refusal[1:]}.", severity="warning")
         return False
 
     def action_accept(self) -> None:
-        if self._can_decide() and self._slots_filled() and self._not_internal():
+        if self._can_decide() and self._slots_filled() and self._sendable_as_is():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 
@@ -110,7 +106,7 @@ class ReviewActions:
             self.draft.start_edit()
 
     def action_send_edit(self) -> None:
-        if self._can_decide() and self._slots_filled() and self._not_internal():
+        if self._can_decide() and self._slots_filled() and self._sendable_as_is():
             edited = self.draft.edited_text()
             self._decide(Decision(kind="edit", text=edited) if edited else Decision(kind="accept"))
 
