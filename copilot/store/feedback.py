@@ -26,7 +26,10 @@ def feedback_cases(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], in
             continue
         final = row["decision"]["final_text"] or ""
         by_number = {int(c["n"]): c for c in row.get("citations", []) if c.get("n") is not None}
-        cited = [by_number[int(n)] for n in _CITATION.findall(final) if int(n) in by_number]
+        # what was sent carries no [n] (it is cleaned for the customer): the draft's citations
+        # say which passages the advisor accepted or edited from
+        marked = final if _CITATION.search(final) else row.get("draft_text") or ""
+        cited = [by_number[int(n)] for n in _CITATION.findall(marked) if int(n) in by_number]
         if not cited or not row.get("turn"):
             skipped += 1
             continue
