@@ -155,9 +155,10 @@ def print_suggestion(s: Suggestion) -> None:
     )
     for c in s.cards:
         mark = " [red](superseded)[/]" if c.superseded else ""
+        where = " > ".join(p for p in (c.title, c.section) if p)
+        about = ", ".join(p for p in (c.audience, c.lang, f"v{c.version}", c.effective_date) if p)
         out.print(
-            f"  [{c.n}] {escape(c.title)} > {escape(c.section)} ({c.audience}, {c.lang}, "
-            f"v{c.version}, {c.effective_date}){mark}",
+            f"  [{c.n}] {escape(where)} ({about}){mark}",
             highlight=False,
         )
     out.print(f"[bold]{s.draft.mode}[/]: {escape(s.draft.text)}", highlight=False)

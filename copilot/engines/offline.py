@@ -151,10 +151,13 @@ class OfflineEngine:
         lines.append(f"{PHRASES['key_facts'][lang]}:")
         for card in cards[:3]:
             for sentence in briefing_sentences(card.text, turn, 1):
-                note = f" ({PHRASES['other_lang'][lang]})" if card.lang != lang else ""
-                if card.audience != "customer":
-                    note += f" ({PHRASES['internal'][lang]})"
-                lines.append(f"- {_attach(sentence, f' [{card.n}]')}{note}")
+                # the note leads the sentence it qualifies: trailing, the check read it as a
+                # sentence of its own with no source
+                labels = [PHRASES["other_lang"][lang]] * (card.lang != lang) + [
+                    PHRASES["internal"][lang]
+                ] * (card.audience != "customer")
+                note = f"({'; '.join(labels)}) " if labels else ""
+                lines.append(f"- {note}{_attach(sentence, f' [{card.n}]')}")
         limits = limit_sentences([(c.n, c.text) for c in cards[:4]], 3)
         if limits:
             lines.append(f"{PHRASES['limits'][lang]}:")

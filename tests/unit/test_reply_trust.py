@@ -287,3 +287,23 @@ def test_an_edit_is_cleaned_before_it_is_redacted(retriever: Retriever, settings
     ]
     assert stored and not any("56 78" in t or "12 34" in t for t in stored), stored
     assert "06 12 34 56 78" in s.transcript()[-1]["text"]  # the advisor still reads it
+
+
+def test_a_briefing_note_on_another_language_source_is_no_unsupported_sentence() -> None:
+    """"(source in French)" once trailed its sentence, and the check flagged it as a sentence
+    with no source: three false warnings on every English briefing over French passages."""
+    from copilot.engines.offline_text import ADVISORY_HEADINGS
+
+    engine = OfflineEngine(LanguageUnderstanding(), macros=[])
+    route = Route(category=Category.COMPLAINT, confidence=0.8, intent="other",
+                  intent_confidence=0.8, language="en", sentiment="negative",
+                  sentiment_score=-0.5)  # fmt: skip
+    passage = "Vous pouvez suspendre votre abonnement une fois par an, pour un à trois mois."
+    cards = [card(1, passage, lang="fr"), card(2, passage, lang="fr", audience="internal")]
+    draft = engine.draft(
+        turn="Can I pause my membership?", route=route, cards=cards, transcript=[],
+        abstained=False, instruction=None,
+    )  # fmt: skip
+    assert draft.mode == "briefing" and "source in French" in draft.text
+    found = check_draft(draft.text, {1: passage, 2: passage}, [], ADVISORY_HEADINGS)
+    assert found.unsupported == []
