@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from copilot.config import Settings
+from copilot.contact_cipher import encrypted_serde
 from copilot.store.database import StoreError, normalise_database_url
 
 
@@ -31,7 +32,7 @@ def open_checkpointer(settings: Settings) -> Any:
             conn = psycopg.connect(
                 url, autocommit=True, connect_timeout=10, prepare_threshold=0, row_factory=dict_row
             )
-            saver = PostgresSaver(conn)  # type: ignore[arg-type]
+            saver = PostgresSaver(conn, serde=encrypted_serde(settings))  # type: ignore[arg-type]
             saver.setup()
         except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -49,4 +50,4 @@ def open_checkpointer(settings: Settings) -> Any:
         lite.execute("PRAGMA busy_timeout=10000")
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the contact store {path}: {exc}") from exc
-    return SqliteSaver(lite)
+    return SqliteSaver(lite, serde=encrypted_serde(settings))

@@ -43,6 +43,10 @@ class Settings(KnowledgeBaseSettings):
     """Key of the audit trail's MACs (at least 16 characters); unset: the key file audit.key in
     data_dir, created on the first write. Set it alike on every machine sharing a PostgreSQL
     store."""
+    contacts_key: SecretStr | None = None
+    """Key that encrypts saved contacts (checkpoints) at rest, at least 32 characters; unset: the
+    key file contacts.key in data_dir, created on first use. Set it alike on every machine
+    sharing a PostgreSQL store."""
     advisor: str = Field(default_factory=default_advisor)
     """Who decides in this workspace (recorded with every decision); default: the OS user."""
     retention_days: int | None = Field(default=None, ge=1)
