@@ -36,7 +36,7 @@ from copilot.engines.offline import OfflineEngine
 from copilot.graph import build_graph
 from copilot.nodes.review import review
 from copilot.retrieval import RetrievalResult, Retriever
-from copilot.session import CopilotSession
+from copilot.session import CopilotSession, DraftNotSendable
 from copilot.state import SUPERSEDED, Decision, NextAction
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
@@ -178,6 +178,11 @@ def test_each_route_stops_at_the_interrupt_until_the_advisor_decides(
     assert_waiting_for_the_advisor(s)  # a new draft is one more suggestion, not a send
 
     text = "Edited reply." if final == "edit" else None
+    if abstains and final == "accept":  # "no policy found" is a note for the advisor: never sent
+        with pytest.raises(DraftNotSendable):
+            s.decide(Decision(kind="accept"))
+        assert_waiting_for_the_advisor(s)  # refused before anything was recorded
+        final, text = "edit", "Let me check that for you."
     assert s.decide(Decision(kind=final, text=text, reason="no")) is None  # type: ignore[arg-type]
     assert s.pending() is None
     (record,) = s.records()
