@@ -283,20 +283,19 @@ class CopilotSession:
             self.store.record_suggestion(contact, self.advisor, payload, self.kb_version)
 
     def _record_decision(self, decision: Decision) -> None:
+        """Record `decision` as the graph gets it: callers pass it cleaned and redacted."""
         if self.store is None:
             return
         suggestion_id = self.store.undecided_suggestion(self._contact())
         if suggestion_id is None:  # shown before the store was configured
             return
-        final = final_text(decision, self._values().get("draft"))
-        private = redacted_decision(decision.model_copy(update={"text": final}), self.redactor)
         self.store.record_decision(
             suggestion_id,
             self.advisor,
-            private.kind,
-            final_text=private.text,
-            reason=private.reason,
-            instruction=private.instruction,
+            decision.kind,
+            final_text=decision.text,
+            reason=decision.reason,
+            instruction=decision.instruction,
         )
 
     def transcript(self) -> list[dict[str, str]]:

@@ -120,6 +120,16 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
         yield server.create_database(), tmp_path / "unused.sqlite"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings_for(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """The test's settings, with the records and contacts on SQLite or on a fresh PostgreSQL."""
+    if request.param == "sqlite":
+        yield settings
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+        yield settings.model_copy(update={"database_url": url})
+
+
 @pytest.fixture
 def store(database: tuple[str | None, Path]) -> Iterator[Store]:
     url, path = database

@@ -3,7 +3,6 @@ PostgreSQL (where the LangGraph checkpointer uses the same database)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,6 @@ from copilot.store import Store, open_store
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
 CARD = "4970 1012 3456 7893"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings_for(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield settings
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
-        yield settings.model_copy(update={"database_url": url})
 
 
 @pytest.fixture

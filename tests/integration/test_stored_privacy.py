@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +45,6 @@ def raw_values_in(text: str) -> list[str]:
     found += [f"digits of {v}" for v in (CARD, IBAN, PHONE) if re.sub(r"\D", "", v) in digits]
     found += [w for w in (FIRST, SURNAME) if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
     return found
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings_for(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield settings
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
-        yield settings.model_copy(update={"database_url": url})
 
 
 def every_cell(settings: Settings) -> dict[str, list[str]]:
