@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from copilot.config import Settings
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase

@@ -30,7 +30,7 @@ from rich.table import Table
 
 from copilot.config import Settings
 from copilot.evaluation.metrics import percentile
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.chunking import chunk_document
 from knowledge_base.embeddings import E5Embedder, HashEmbedder
@@ -161,7 +161,7 @@ def bench_query_embedding(repeats: int = 10) -> dict:
 
 
 REOPEN = (
-    "import sys, json; from copilot.config import Settings; from copilot.retrieval import "
+    "import sys, json; from copilot.config import Settings; from copilot.retrieval.search import "
     "Retriever; from knowledge_base.embeddings import HashEmbedder; HashEmbedder.dim = 384; "
     "from knowledge_base.store import KnowledgeBase; "
     "kb = KnowledgeBase.open(Settings(), sys.argv[1]); "

@@ -199,7 +199,7 @@ class KeywordUnderstanding:
     )
 
     def understand(self, text: str, history: list[dict[str, Any]]) -> Any:
-        from copilot.routing import Category, Route
+        from copilot.understanding.routing import Category, Route
         from knowledge_base.language import detect_language
 
         lower = text.lower()
@@ -256,7 +256,7 @@ class Harness:
         self.clean = [samples / f"{doc_id}.md" for doc_id in CLEAN_ARTICLES]
 
     def retriever(self, kb: str, extra: list[Path], allow: bool = False) -> Any:
-        from copilot.retrieval import Retriever
+        from copilot.retrieval.search import Retriever
         from knowledge_base.indexer import index_paths
         from knowledge_base.store import KnowledgeBase
 

@@ -60,7 +60,7 @@ from copilot.engines.llm import LLMEngine  # noqa: E402
 from copilot.evaluation.metrics import percentile  # noqa: E402
 from copilot.session import CopilotSession, make_engine  # noqa: E402
 from copilot.state import Card, Decision  # noqa: E402
-from copilot.understanding import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
+from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
 from knowledge_base import SAMPLES_DIR  # noqa: E402
 from knowledge_base.embeddings import HashEmbedder  # noqa: E402
 

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from copilot.cli.assist import build_session
 from copilot.config import Settings
-from copilot.understanding import SAMPLE_INTENTS, load_intents
+from copilot.understanding.pipeline import SAMPLE_INTENTS, load_intents
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import load_actions
 from knowledge_base.indexer import index_paths

@@ -128,7 +128,7 @@ def run_questions(session_for: Any, rows: list[dict[str, Any]]) -> list[dict[str
 
 
 def check_scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    from copilot.grounding import check_draft
+    from copilot.drafting.grounding import check_draft
 
     tp = fp = fn = tn = 0
     misses: list[str] = []

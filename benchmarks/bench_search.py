@@ -39,7 +39,7 @@ from bench_indexing import build_synthetic  # noqa: E402
 from copilot.config import Settings  # noqa: E402
 from copilot.evaluation.metrics import percentile  # noqa: E402
 from copilot.evaluation.retrieval_eval import default_queries  # noqa: E402
-from copilot.retrieval import Retriever  # noqa: E402
+from copilot.retrieval.search import Retriever  # noqa: E402
 from knowledge_base.embeddings import E5Embedder, HashEmbedder, _cached_e5_query  # noqa: E402
 from knowledge_base.errors import KnowledgeBaseError  # noqa: E402
 from knowledge_base.store import KnowledgeBase  # noqa: E402

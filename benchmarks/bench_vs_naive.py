@@ -28,7 +28,7 @@ from rich.table import Table
 from copilot.config import Settings
 from copilot.evaluation.metrics import hit_at, percentile, reciprocal_rank, unique_in_order
 from copilot.evaluation.retrieval_eval import default_queries, prepare_kb, read_jsonl
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base.embeddings import E5Embedder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval" / "or_sharc"

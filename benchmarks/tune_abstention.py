@@ -1,4 +1,4 @@
-"""Fit the "no policy found" model (`copilot/abstention.py`) on the sample KB's questions.
+"""Fit the "no policy found" model (`copilot/retrieval/abstention.py`) on the sample KB's questions.
 
 Every answerable and deliberately unanswerable question is searched by a real `Retriever`
 (hybrid, as `copilot eval retrieval` does); the scores the retriever hands to `confidence` are
@@ -29,10 +29,10 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from copilot.abstention import DENSE_ANSWERS, content_words, count_unknown
+from copilot.retrieval.abstention import DENSE_ANSWERS, content_words, count_unknown
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import default_queries, prepare_kb, run_queries
-from copilot.retrieval import FusionWeights, Mode, Retriever
+from copilot.retrieval.search import FusionWeights, Mode, Retriever
 from knowledge_base.embeddings import Embedder
 from knowledge_base.language import detect_language
 from knowledge_base.store import KnowledgeBase
@@ -53,7 +53,7 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 }
 """Candidate feature sets (<= 5 features: there are only 36 unanswerable questions)."""
 CHOSEN = "unknown + bm25/sqrt"
-"""The set in copilot/abstention.py."""
+"""The set in copilot/retrieval/abstention.py."""
 
 
 @dataclass
@@ -107,7 +107,7 @@ class CandidateFeatures:
     cos_top / cos_mean: highest / mean e5 cosine over the allowed passages; z_top: the top's
     z-value among them; doc_gap: top cosine minus the best cosine of another document;
     bm25_top: best BM25 (also per content word and per square root of their number);
-    unknown_share: share of the content words (`copilot.abstention.content_words`) that no
+    unknown_share: share of the content words (`copilot.retrieval.abstention.content_words`) that no
     passage contains, unknown_idf_share the same weighted by BM25's idf; top_match: share of
     the content words found in the top-cosine passage.
     """
@@ -347,7 +347,7 @@ def collect(
 def print_language_pairs(
     console: Console, cosines: np.ndarray, pairs: list[tuple[str, str]], unanswerable: np.ndarray
 ) -> None:
-    """Where `copilot.abstention.DENSE_ANSWERS` comes from: the closest passage's cosine per
+    """Where `copilot.retrieval.abstention.DENSE_ANSWERS` comes from: the closest passage's cosine per
     language pair and class; a threshold must sit above every unanswerable question's."""
     table = Table(title="closest passage's e5 cosine per language pair (question -> passage)")
     for column in ("pair", "answerable n", "min", "median", "unanswerable n", "max", "threshold"):

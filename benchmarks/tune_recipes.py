@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from copilot.retrieval import SearchFilters
+from copilot.retrieval.search import SearchFilters
 
 
 def run(retriever, preps, doc_ids, only, per_query, cross_validate, fmt) -> None:  # type: ignore[no-untyped-def]
@@ -296,7 +296,7 @@ def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fm
     from tune_retrieval import folds_by_doc, metric_row
 
     from copilot.evaluation.metrics import unique_in_order
-    from copilot.retrieval import SearchFilters
+    from copilot.retrieval.search import SearchFilters
     from knowledge_base.language import detect_language
 
     names = ("real", "docagg", "stoplex", "sentsim", "heading", "combo", "doccap")
@@ -557,7 +557,7 @@ def run_doc_level(retriever, preps, doc_ids, only, per_query, cross_validate, fm
             from knowledge_base import lexical as lexmod
 
             orig = lexmod.derive_lexicon
-            import copilot.retrieval as rmod
+            import copilot.retrieval.search as rmod
 
             rmod.derive_lexicon = lambda index, aligned: orig(index, aligned, min_units=min_units)
             try:

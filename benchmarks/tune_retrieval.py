@@ -22,7 +22,7 @@ import numpy as np
 from copilot.config import Settings
 from copilot.evaluation.metrics import hit_at, reciprocal_rank
 from copilot.evaluation.retrieval_eval import default_queries, prepare_kb, read_jsonl
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base.language import detect_language
 
 

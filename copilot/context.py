@@ -8,7 +8,7 @@ from typing import Any
 
 from copilot.engines.base import Engine, TokenCallback
 from copilot.privacy import Redactor
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base.catalog import ActionSpec
 
 

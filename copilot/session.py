@@ -27,7 +27,7 @@ from copilot.graph import build_graph
 from copilot.limits import redact_turn
 from copilot.nodes.review import final_text, redacted_decision
 from copilot.privacy import Redactor, StreamingRestorer
-from copilot.routing import Route
+from copilot.understanding.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
@@ -347,7 +347,7 @@ def make_engine(settings: Settings, embedder: Any = None, catalog: Catalog | Non
     `catalog` is the knowledge base's own (`KnowledgeBase.catalog`): its intents and macros.
     Without one the engine routes by the cue rules and drafts without templates.
     """
-    from copilot.understanding import Understanding, parse_intents
+    from copilot.understanding.pipeline import Understanding, parse_intents
 
     if embedder is None:
         from knowledge_base.embeddings import make_embedder

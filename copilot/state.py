@@ -165,7 +165,7 @@ class State(InputState):
     """Signs that the newest turn tries to instruct the AI ({kind, excerpt}, redacted): the
     text stays data; the advisor is warned."""
     route: dict[str, Any] | None = None
-    """Route of the newest customer turn (copilot.routing.Route as a dict)."""
+    """Route of the newest customer turn (copilot.understanding.routing.Route as a dict)."""
     routes: Annotated[list[dict[str, Any]], operator.add] = field(default_factory=list)
     """Every customer turn's route, for the sentiment trend and the summary."""
     cards: list[dict[str, Any]] = field(default_factory=list)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from copilot.config import Settings
-from copilot.retrieval import Retriever
-from copilot.routing import Category, Flag, Route
+from copilot.retrieval.search import Retriever
+from copilot.understanding.routing import Category, Flag, Route
 from knowledge_base.catalog import ActionSpec, Macro
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from copilot.routing import CATEGORIES
+from copilot.understanding.routing import CATEGORIES
 from tui.widgets.route import CATEGORY_KEYS
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from copilot.cli import cli, print_json, reports_errors, stdout
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import evaluate_retrieval
-from copilot.retrieval import MODES
+from copilot.retrieval.search import MODES
 
 
 @cli.group("eval")

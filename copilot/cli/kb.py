@@ -11,8 +11,8 @@ from rich.table import Table
 
 from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
 from copilot.config import Settings
-from copilot.retrieval import MODES, Retriever, SearchFilters
-from copilot.understanding import check_intents
+from copilot.retrieval.search import MODES, Retriever, SearchFilters
+from copilot.understanding.pipeline import check_intents
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths

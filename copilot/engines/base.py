@@ -4,7 +4,7 @@ Every argument an engine receives is already redacted (placeholders such as <CAR
 engine that calls a model cannot leak what it never saw. `redactor` is the contact's own: an
 engine that builds model messages passes conversation text through it once more (None: a fresh
 one, for a caller outside a contact). Engines return Pydantic models from
-`copilot.state`; `copilot.routing.Route` for understanding.
+`copilot.state`; `copilot.understanding.routing.Route` for understanding.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from copilot.privacy import Redactor
-from copilot.routing import Route
+from copilot.understanding.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from knowledge_base.errors import KnowledgeBaseError
 

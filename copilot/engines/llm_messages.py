@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from copilot.privacy import Redactor, strip_invisible
-from copilot.routing import CATEGORIES, FLAGS, Category, Flag, Route
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from copilot.state import Card
 
 HISTORY_TURNS = 8

@@ -28,9 +28,9 @@ from copilot.engines.offline_text import (
     relevant_sentences,
 )
 from copilot.engines.offline_wrapup import extract_handover, extract_summary
-from copilot.grounding import split_sentences
+from copilot.drafting.grounding import split_sentences
 from copilot.privacy import Redactor
-from copilot.routing import Route
+from copilot.understanding.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from knowledge_base.catalog import Macro
 from knowledge_base.lexical import tokenize_query

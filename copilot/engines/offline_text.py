@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from copilot.grounding import figures
-from copilot.prose import prose_sentences, split_sentences
+from copilot.drafting.grounding import figures
+from copilot.drafting.prose import prose_sentences, split_sentences
 from knowledge_base.injection import scan_document
 from knowledge_base.lexical import tokenize_query
 

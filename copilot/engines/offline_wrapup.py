@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from copilot.grounding import split_sentences
+from copilot.drafting.grounding import split_sentences
 from copilot.state import SUPERSEDED, HandoverBrief, Summary
 
 _PLACEHOLDER = re.compile(r"<([A-Z]+)_\d+>")

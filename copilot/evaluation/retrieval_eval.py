@@ -7,7 +7,7 @@ no relevant id measure abstention: the copilot should say no policy was found.
 
 Relevance is judged per article: when the knowledge base holds an article in two languages,
 a question labelled with both versions has one relevant article, and the search lists it once
-(`copilot.translations`); nDCG's ideal ranking counts it once too.
+(`copilot.retrieval.translations`); nDCG's ideal ranking counts it once too.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from copilot.evaluation.metrics import (
     unique_in_order,
 )
 from copilot.inputs import numbered_jsonl, read_jsonl
-from copilot.retrieval import FusionWeights, Mode, Retriever
+from copilot.retrieval.search import FusionWeights, Mode, Retriever
 from knowledge_base import SAMPLES_DIR as SAMPLES
 from knowledge_base.atomic import write_text_atomic
 from knowledge_base.errors import KnowledgeBaseError

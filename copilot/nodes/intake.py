@@ -16,8 +16,8 @@ from langgraph.runtime import Runtime
 from copilot.context import Context, context_of, redactor_of
 from copilot.limits import clip_note, reading_window, redact_turn
 from copilot.privacy import SENSITIVE_TYPES
-from copilot.routing import Category, Route, escalate
-from copilot.screening import injection_flags, injection_reason
+from copilot.understanding.routing import Category, Route, escalate
+from copilot.understanding.screening import injection_flags, injection_reason
 from copilot.state import State
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from copilot.context import Context, context_of
-from copilot.retrieval import Hit, SearchFilters
+from copilot.retrieval.search import Hit, SearchFilters
 from copilot.state import Card, State
 from knowledge_base.lexical import tokenize_query
 

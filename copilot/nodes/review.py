@@ -14,7 +14,7 @@ from langgraph.types import interrupt
 
 from copilot.context import Context, redactor_of
 from copilot.privacy import Redactor
-from copilot.prose import customer_text
+from copilot.drafting.prose import customer_text
 from copilot.state import Decision, State
 
 

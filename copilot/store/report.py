@@ -17,7 +17,7 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from copilot.routing import HUMAN_LED
+from copilot.understanding.routing import HUMAN_LED
 from copilot.state import SUPERSEDED
 
 HEAVY_EDIT_WORDS = 10

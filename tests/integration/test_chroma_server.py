@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from copilot.config import Settings
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.server
 
 REOPEN = (
     "import sys, json; from copilot.config import Settings; "
-    "from copilot.retrieval import Retriever; from knowledge_base.store import KnowledgeBase; "
+    "from copilot.retrieval.search import Retriever; from knowledge_base.store import KnowledgeBase; "
     "kb = KnowledgeBase.open(Settings(), 'big'); "
     "hits = Retriever(kb).search('policy 4321 refunds', k=5, mode='hybrid').hits; "
     "print(json.dumps({'count': kb.collection.count(), 'top': hits[0].doc_id}))"

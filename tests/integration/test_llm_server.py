@@ -26,7 +26,7 @@ from copilot.config import Settings
 from copilot.engines.base import EngineError
 from copilot.engines.llm import LLMEngine
 from copilot.engines.llm_client import build_chat_model
-from copilot.routing import Route
+from copilot.understanding.routing import Route
 from copilot.state import Card
 from tests.integration.conftest import free_port, wait_until_up
 

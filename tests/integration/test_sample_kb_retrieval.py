@@ -6,7 +6,7 @@ import pytest
 
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import default_queries, evaluate, run_queries
-from copilot.retrieval import Retriever, SearchFilters
+from copilot.retrieval.search import Retriever, SearchFilters
 from knowledge_base.store import KnowledgeBase
 
 pytestmark = pytest.mark.model

@@ -10,7 +10,7 @@ import pytest
 from copilot.checkpoints import open_checkpointer
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from copilot.state import SUPERSEDED, Decision, Summary
 from copilot.store import Store, open_store

@@ -25,7 +25,7 @@ from copilot.cli import cli
 from copilot.cli import records as _records  # noqa: F401  (registers commands)
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from copilot.state import Decision
 from copilot.store import open_store

@@ -12,7 +12,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 from tui.app import CopilotApp, Display, make_app

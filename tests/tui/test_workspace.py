@@ -7,8 +7,8 @@ import json
 import pytest
 from textual.widgets import Input
 
-from copilot.prose import customer_text
-from copilot.routing import Category
+from copilot.drafting.prose import customer_text
+from copilot.understanding.routing import Category
 from tui.screens.dialogs import CategoryScreen, ReasonScreen, SummaryScreen
 from tui.screens.workspace import REFERENCE_DELAY_S
 from tui.widgets.conversation import TurnView

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copilot.abstention import (
+from copilot.retrieval.abstention import (
     AbstentionSignals,
     content_words,
     count_unknown,
     probability_answerable,
 )
 from copilot.config import Settings
-from copilot.retrieval import FusionWeights, Retriever
+from copilot.retrieval.search import FusionWeights, Retriever
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.embeddings import Embedder
 from knowledge_base.indexer import index_paths

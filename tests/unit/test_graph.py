@@ -16,8 +16,8 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.retrieval import Retriever
-from copilot.routing import Category
+from copilot.retrieval.search import Retriever
+from copilot.understanding.routing import Category
 from copilot.session import CopilotSession
 from copilot.state import Decision
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
@@ -89,7 +89,7 @@ def test_invented_figures_are_flagged(retriever) -> None:
     s = session(retriever)
     s.customer_turn("why this late fee?")
     s.decide(Decision(kind="accept"))
-    from copilot.grounding import check_draft
+    from copilot.drafting.grounding import check_draft
 
     unsupported, unverified, *_ = check_draft(
         "A late fee of €5 applies [1]. You get a refund within 30 days [1]. Call us.",

@@ -35,7 +35,7 @@ from copilot.context import Context
 from copilot.engines.offline import OfflineEngine
 from copilot.graph import build_graph
 from copilot.nodes.review import review
-from copilot.retrieval import RetrievalResult, Retriever
+from copilot.retrieval.search import RetrievalResult, Retriever
 from copilot.session import CopilotSession, DraftNotSendable
 from copilot.state import SUPERSEDED, Decision, NextAction
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb

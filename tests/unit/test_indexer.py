@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from copilot.config import Settings
-from copilot.retrieval import Retriever, SearchFilters
+from copilot.retrieval.search import Retriever, SearchFilters
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase, open_client

@@ -19,7 +19,7 @@ from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
 from copilot.cli import cli
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.routing import Category, Route, escalate
+from copilot.understanding.routing import Category, Route, escalate
 from copilot.session import CopilotSession
 from copilot.state import Card
 from knowledge_base.indexer import index_paths

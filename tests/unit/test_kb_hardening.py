@@ -38,7 +38,7 @@ def test_an_impossible_date_skips_its_document_and_the_rest_is_indexed(tmp_path:
 
 
 def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) -> None:
-    from copilot import understanding
+    from copilot.understanding import pipeline as understanding
     from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
 
     turn = "I was charged twice for my order, I want a refund\n"
@@ -57,7 +57,7 @@ def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) ->
 
 
 def test_a_damaged_sidecar_is_rebuilt(tmp_path: Path, settings) -> None:
-    from copilot.retrieval import Retriever
+    from copilot.retrieval.search import Retriever
     from knowledge_base.indexer import index_paths
     from knowledge_base.store import KnowledgeBase, lexical_dir
 

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 from tests.conftest import write_article

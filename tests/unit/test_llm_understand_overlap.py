@@ -14,7 +14,7 @@ import pytest
 from copilot.config import Settings
 from copilot.engines.base import EngineError
 from copilot.engines.llm import LLMEngine
-from copilot.routing import Category, Route
+from copilot.understanding.routing import Category, Route
 from tests.fakes import ScriptedChatModel
 
 GUESS = {

@@ -16,7 +16,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from copilot.config import Settings
 from copilot.engines.llm import LLMEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from copilot.state import Decision
 from tests.agent_fakes import ACTIONS, LATE_FEE_GUESS, KeywordUnderstanding, tiny_kb

@@ -14,7 +14,7 @@ from stdnum.iban import calc_check_digits
 
 from copilot.config import Settings
 from copilot.engines.llm import LLMEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from copilot.state import Decision
 from knowledge_base.embeddings import HashEmbedder

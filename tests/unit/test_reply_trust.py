@@ -17,14 +17,14 @@ from copilot.cli.assist import suggestion_json
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.engines.offline_text import fill_slots, relevant_sentences
-from copilot.grounding import check_draft
-from copilot.prose import customer_text, is_prose
-from copilot.retrieval import Retriever
-from copilot.routing import Category, Route
+from copilot.drafting.grounding import check_draft
+from copilot.drafting.prose import customer_text, is_prose
+from copilot.retrieval.search import Retriever
+from copilot.understanding.routing import Category, Route
 from copilot.session import CopilotSession, DraftNotSendable
 from copilot.state import Card, Decision, Draft
 from copilot.store import open_store
-from copilot.understanding_rules import find_cues
+from copilot.understanding.rules import find_cues
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 from tests.agent_fakes import ACTIONS, KeywordUnderstanding
@@ -232,7 +232,7 @@ def test_a_reply_is_in_the_latest_turn_language_only(retriever: Retriever) -> No
 
 
 def test_a_turn_without_language_keeps_the_contact_language() -> None:
-    from copilot.understanding import _language
+    from copilot.understanding.pipeline import _language
 
     earlier = ["Can I move my next due date?", "CMD-582910K"]
     assert _language("Ok.", earlier) == "en"  # not French follow-ups in an English call

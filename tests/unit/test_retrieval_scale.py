@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from copilot.scoring import AllowedChunks, DocumentSoftMax, standardise
+from copilot.retrieval.scoring import AllowedChunks, DocumentSoftMax, standardise
 
 
 def reference(scores: np.ndarray, mask: np.ndarray, codes: np.ndarray) -> np.ndarray:

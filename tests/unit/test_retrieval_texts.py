@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-import copilot.retrieval
+import copilot.retrieval.search
 from copilot.config import Settings
 from knowledge_base.chunk_texts import ChunkTexts
 from tests.agent_fakes import tiny_kb
 
 
-def spy_on_reads(retriever: copilot.retrieval.Retriever, monkeypatch: pytest.MonkeyPatch) -> list:
+def spy_on_reads(retriever: copilot.retrieval.search.Retriever, monkeypatch: pytest.MonkeyPatch) -> list:
     reads: list[Any] = []
     collection = type(retriever.kb.collection)
     real_get = collection.get
@@ -45,7 +45,7 @@ def test_the_text_cache_is_bounded_and_refetches_what_it_dropped(
 ) -> None:
     retriever = tiny_kb(tmp_path / "kb", settings)
     retriever.kb.texts = None
-    monkeypatch.setattr(copilot.retrieval, "TEXT_CACHE_CHUNKS", 1)
+    monkeypatch.setattr(copilot.retrieval.search, "TEXT_CACHE_CHUNKS", 1)
     reads = spy_on_reads(retriever, monkeypatch)
     first = retriever.search("stolen card", k=2)
     again = retriever.search("stolen card", k=2)

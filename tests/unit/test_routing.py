@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from copilot.routing import (
+from copilot.understanding.routing import (
     AI_SUITABLE,
     CATEGORIES,
     FLAGS,

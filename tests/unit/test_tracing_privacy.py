@@ -30,7 +30,7 @@ import copilot.session
 from copilot import tracing
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.retrieval import Retriever
+from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
 from copilot.state import Decision
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from copilot.translations import TranslationGroups
+from copilot.retrieval.translations import TranslationGroups
 
 DOCS = {
     "fees-en": {"topic": "fees", "audience": "customer", "lang": "en", "supersedes": "fees-en-v1"},

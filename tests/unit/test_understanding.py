@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from copilot import understanding_rules as rules
-from copilot.routing import HUMAN_LED, Category, Flag
-from copilot.understanding import SAMPLE_INTENTS, Understanding, load_intents, sentiment_trend
+from copilot.understanding import rules
+from copilot.understanding.routing import HUMAN_LED, Category, Flag
+from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents, sentiment_trend
 from knowledge_base.embeddings import HashEmbedder
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "routing_turns.jsonl"
@@ -263,7 +263,7 @@ def test_example_embeddings_are_cached_on_disk(tmp_path: Path) -> None:
     Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)
     first = CountingEmbedder.calls
     assert first > 100 and list(tmp_path.glob("intents-*.npy"))
-    from copilot import understanding as module
+    from copilot.understanding import pipeline as module
 
     module._MATRIX_CACHE.clear()
     Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from copilot.grounding import unfilled_slots
-from copilot.routing import CATEGORIES, Category
+from copilot.drafting.grounding import unfilled_slots
+from copilot.understanding.routing import CATEGORIES, Category
 from copilot.state import Decision, Summary
 from tui.contact import Op, describe_error
 from tui.messages import SummarySaved

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
-from copilot.prose import customer_text
+from copilot.drafting.prose import customer_text
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands

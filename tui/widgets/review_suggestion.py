@@ -13,7 +13,7 @@ from typing import Any
 
 from textual.content import Content
 
-from copilot.routing import CATEGORIES, FLAGS, Category, Flag
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag
 from copilot.state import SUPERSEDED
 from copilot.store.edits import word_diff
 from tui.review_fixes import kb_fix_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from copilot.routing import CATEGORIES, FLAGS, Category, Route
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Route
 from tui.widgets.text import replace_text
 
 CATEGORY_KEYS: dict[Category, str] = {c: str(i) for i, c in enumerate(CATEGORIES, start=1)}

@@ -7,7 +7,7 @@ intent, then the category.
 
 from __future__ import annotations
 
-from copilot.routing import CATEGORIES, FLAGS, Category, Flag, Route
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from copilot.state import NextAction
 from knowledge_base.catalog import ActionSpec
 

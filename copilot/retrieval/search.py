@@ -8,7 +8,7 @@ say that its source is written in another language than the customer's.
 Fusion adds standardised scores; `abstain` says when nothing relevant was found. Articles the
 knowledge base holds in two languages teach it a small bilingual lexicon, through which a query
 also searches the passages written in the other language. An article's translation is not
-listed again below it (`copilot.translations`): one card per article.
+listed again below it (`copilot.retrieval.translations`): one card per article.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from copilot.abstention import (
+from copilot.retrieval.abstention import (
     AbstentionSignals,
     content_words,
     count_unknown,
     probability_answerable,
 )
-from copilot.scoring import AllowedChunks, DocumentSoftMax, standardise
-from copilot.translations import TranslationGroups
+from copilot.retrieval.scoring import AllowedChunks, DocumentSoftMax, standardise
+from copilot.retrieval.translations import TranslationGroups
 from knowledge_base.language import detect_language
 from knowledge_base.lexical import derive_lexicon, tokenize
 from knowledge_base.store import KnowledgeBase
@@ -136,7 +136,7 @@ class FusionWeights:
     the sample KB: cross-lingual hit@5 0.775 -> 0.888)."""
     doc_softmax_tau: float = 3.0
     """Each document's best chunk is lifted to a soft maximum over its three best chunks
-    (`copilot.scoring.DocumentSoftMax`; 0 switches it off). Chosen by doc-grouped
+    (`copilot.retrieval.scoring.DocumentSoftMax`; 0 switches it off). Chosen by doc-grouped
     cross-validation on the sample KB (hit@5 0.934 -> 0.942, cross-lingual 0.887 -> 0.925,
     MRR 0.779 -> 0.808, held-out figures); OR-ShARC's one-chunk documents are unchanged."""
     same_lang_boost: float = 0.0
@@ -144,7 +144,7 @@ class FusionWeights:
     abstain_below: float = 0.3
     """Confidence under which the result says 'no policy found' (P(no answer) > 0.7): chosen
     for precision, since a wrong 'no policy found' is as bad as a wrong answer (grouped
-    cross-validation on the sample KB: precision 0.91, recall 0.29; copilot/abstention.py)."""
+    cross-validation on the sample KB: precision 0.91, recall 0.29; copilot/retrieval/abstention.py)."""
 
 
 class Retriever:
@@ -410,7 +410,7 @@ class Retriever:
     ) -> float:
         """Estimated probability (0..1) that the knowledge base answers the query.
 
-        `copilot.abstention`'s logistic model over the query's words the KB never uses and the
+        `copilot.retrieval.abstention`'s logistic model over the query's words the KB never uses and the
         best BM25 score, fitted on the sample KB's answerable and deliberately unanswerable
         questions with cross-validation (benchmarks/tune_abstention.py). It was measured on
         hybrid searches with e5 only; other embedders and lexical mode report 1.0 and never

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from copilot.prose import is_prose, split_sentences
+from copilot.drafting.prose import is_prose, split_sentences
 from knowledge_base.language import detect_language
 from knowledge_base.lexical import tokenize_query
 

@@ -1,0 +1,2 @@
+"""Drafting what the advisor may send: grounding checks, the action catalogue and the cleaning of
+customer-facing prose."""
