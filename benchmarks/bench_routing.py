@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from copilot.understanding.routing import CATEGORIES, FLAGS, HUMAN_LED, Category, Flag, Route  # noqa: E402
 from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
+from copilot.understanding.routing import CATEGORIES, FLAGS, HUMAN_LED, Category, Flag, Route  # noqa: E402
 from knowledge_base.embeddings import E5Embedder  # noqa: E402
 
 OWN = ROOT / "benchmarks" / "data" / "routing_turns.jsonl"

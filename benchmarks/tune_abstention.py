@@ -29,9 +29,9 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from copilot.retrieval.abstention import DENSE_ANSWERS, content_words, count_unknown
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import default_queries, prepare_kb, run_queries
+from copilot.retrieval.abstention import DENSE_ANSWERS, content_words, count_unknown
 from copilot.retrieval.search import FusionWeights, Mode, Retriever
 from knowledge_base.embeddings import Embedder
 from knowledge_base.language import detect_language
@@ -347,8 +347,8 @@ def collect(
 def print_language_pairs(
     console: Console, cosines: np.ndarray, pairs: list[tuple[str, str]], unanswerable: np.ndarray
 ) -> None:
-    """Where `copilot.retrieval.abstention.DENSE_ANSWERS` comes from: the closest passage's cosine per
-    language pair and class; a threshold must sit above every unanswerable question's."""
+    """Where `copilot.retrieval.abstention.DENSE_ANSWERS` comes from: the closest passage's
+    cosine per language pair and class; a threshold must sit above every unanswerable question's."""
     table = Table(title="closest passage's e5 cosine per language pair (question -> passage)")
     for column in ("pair", "answerable n", "min", "median", "unanswerable n", "max", "threshold"):
         table.add_column(column, justify="right")

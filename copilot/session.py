@@ -23,20 +23,17 @@ from pydantic import BaseModel, Field
 from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
+from copilot.errors import DraftNotSendable
 from copilot.graph import build_graph
 from copilot.limits import redact_turn
 from copilot.nodes.review import final_text, redacted_decision
 from copilot.privacy import Redactor, StreamingRestorer
-from copilot.understanding.routing import Route
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
+from copilot.understanding.routing import Route
 from knowledge_base.catalog import ActionSpec, Catalog
 from knowledge_base.errors import KnowledgeBaseError
-
-
-class DraftNotSendable(KnowledgeBaseError):
-    """A reply that a check forbids sending with one key: it needs the advisor's edit."""
 
 
 class Suggestion(BaseModel):

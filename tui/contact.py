@@ -229,7 +229,7 @@ def summaries_dir(settings: Settings) -> Path:
 def describe_error(exc: BaseException) -> str:
     """One notification saying what went wrong and what the advisor can do about it."""
     from copilot.engines.base import EngineError
-    from knowledge_base.errors import KnowledgeBaseError
+    from knowledge_base.errors import CopilotError
 
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, StaleDecision):
@@ -243,7 +243,7 @@ def describe_error(exc: BaseException) -> str:
         return "The contact database is locked by another program: close it (or wait) and retry."
     if isinstance(exc, sqlite3.Error):
         return f"The contact database failed: {first}. Check the disk and COPILOT_DATA_DIR."
-    if isinstance(exc, KnowledgeBaseError):
+    if isinstance(exc, CopilotError):
         return first
     if isinstance(exc, ValueError) and "no suggestion is waiting" in first:
         return "No draft is waiting for a decision."

@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from copilot.errors import FeedError
 from copilot.inputs import TURN_SHAPE, is_turn, read_text
-from knowledge_base.errors import KnowledgeBaseError
-
-
-class FeedError(ValueError):
-    """A feed line is not a turn."""
+from knowledge_base.errors import CopilotError
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def read_replay(path: Path) -> list[FeedTurn]:
     """Every turn of a JSONL transcript; a bad line is an error before anything is shown."""
     try:
         lines = read_text(path).splitlines()
-    except KnowledgeBaseError as exc:
+    except CopilotError as exc:
         raise FeedError(str(exc)) from exc
     turns = [
         parse_turn(line, f"{path}:{number}")

@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
-from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.errors import CopilotError
 
 F = TypeVar("F", bound=Callable[..., Any])
 stdout = Console()
@@ -29,7 +29,7 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except KnowledgeBaseError as exc:
+        except CopilotError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except OSError as exc:  # the machine's side: a full disk, a permission, a lost mount

@@ -20,11 +20,11 @@ from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
 from copilot.limits import clip_note, reading_window, redact_turn
 from copilot.privacy import Redactor, has_sensitive_data
 from copilot.retrieval.search import Retriever
-from copilot.understanding.routing import Route, escalate
-from copilot.understanding.screening import injection_flags, injection_reason
 from copilot.session import CopilotSession, Suggestion, make_engine
 from copilot.state import NO_ACTION_CATALOGUE, Decision
 from copilot.understanding.pipeline import check_intents
+from copilot.understanding.routing import Route, escalate
+from copilot.understanding.screening import injection_flags, injection_reason
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
 from knowledge_base.errors import KnowledgeBaseError, NotIndexedError

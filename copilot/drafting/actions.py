@@ -7,8 +7,8 @@ intent, then the category.
 
 from __future__ import annotations
 
-from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from copilot.state import NextAction
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from knowledge_base.catalog import ActionSpec
 
 

@@ -12,18 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from copilot.errors import EngineError as EngineError  # re-exported: engines raise it
 from copilot.privacy import Redactor
-from copilot.understanding.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
-from knowledge_base.errors import KnowledgeBaseError
+from copilot.understanding.routing import Route
 
 TokenCallback = Callable[[str], None]
 """Receives the draft's text as it streams, piece by piece."""
-
-
-class EngineError(KnowledgeBaseError):
-    """A generative step failed (endpoint down, no key, timeout, invalid output): shown to the
-    advisor, and printed as one line by the command line like every user-facing error."""
 
 
 class Engine(Protocol):

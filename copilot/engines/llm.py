@@ -28,8 +28,8 @@ from copilot.engines import llm_messages as data
 from copilot.engines.base import TokenCallback
 from copilot.engines.llm_client import ModelCall, build_chat_model, endpoint_label, is_openai
 from copilot.privacy import SENSITIVE_TYPES, Redactor
-from copilot.understanding.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Route, escalate
 from copilot.state import Card, Draft, HandoverBrief, Summary
+from copilot.understanding.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Route, escalate
 from knowledge_base.language import detect_language
 from prompts import load_prompt
 

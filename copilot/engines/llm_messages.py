@@ -26,8 +26,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from copilot.privacy import Redactor, strip_invisible
-from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 from copilot.state import Card
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag, Route
 
 HISTORY_TURNS = 8
 """Earlier turns sent with a request: enough context, bounded prompt."""

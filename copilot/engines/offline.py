@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from copilot.drafting.grounding import split_sentences
 from copilot.engines.base import TokenCallback
 from copilot.engines.offline_text import (
     EMPATHY,
@@ -28,10 +29,9 @@ from copilot.engines.offline_text import (
     relevant_sentences,
 )
 from copilot.engines.offline_wrapup import extract_handover, extract_summary
-from copilot.drafting.grounding import split_sentences
 from copilot.privacy import Redactor
-from copilot.understanding.routing import Route
 from copilot.state import Card, Draft, HandoverBrief, Summary
+from copilot.understanding.routing import Route
 from knowledge_base.catalog import Macro
 from knowledge_base.lexical import tokenize_query
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from copilot.drafting.actions import suggest_actions
 from copilot.context import Context, context_of, redactor_of
-from copilot.engines.offline_text import ADVISORY_HEADINGS
+from copilot.drafting.actions import suggest_actions
 from copilot.drafting.grounding import check_draft
+from copilot.engines.offline_text import ADVISORY_HEADINGS
 from copilot.nodes.retrieve import card_of
 from copilot.retrieval.search import Retriever
-from copilot.understanding.routing import Route
 from copilot.state import Card, Draft, State
+from copilot.understanding.routing import Route
 
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 

@@ -16,9 +16,9 @@ from langgraph.runtime import Runtime
 from copilot.context import Context, context_of, redactor_of
 from copilot.limits import clip_note, reading_window, redact_turn
 from copilot.privacy import SENSITIVE_TYPES
+from copilot.state import State
 from copilot.understanding.routing import Category, Route, escalate
 from copilot.understanding.screening import injection_flags, injection_reason
-from copilot.state import State
 
 
 def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from copilot.context import Context, redactor_of
-from copilot.privacy import Redactor
 from copilot.drafting.prose import customer_text
+from copilot.privacy import Redactor
 from copilot.state import Decision, State
 
 

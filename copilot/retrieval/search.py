@@ -144,7 +144,8 @@ class FusionWeights:
     abstain_below: float = 0.3
     """Confidence under which the result says 'no policy found' (P(no answer) > 0.7): chosen
     for precision, since a wrong 'no policy found' is as bad as a wrong answer (grouped
-    cross-validation on the sample KB: precision 0.91, recall 0.29; copilot/retrieval/abstention.py)."""
+    cross-validation on the sample KB: precision 0.91, recall 0.29;
+    copilot/retrieval/abstention.py)."""
 
 
 class Retriever:
@@ -410,7 +411,8 @@ class Retriever:
     ) -> float:
         """Estimated probability (0..1) that the knowledge base answers the query.
 
-        `copilot.retrieval.abstention`'s logistic model over the query's words the KB never uses and the
+        `copilot.retrieval.abstention`'s logistic model over the query's words the KB never uses
+        and the
         best BM25 score, fitted on the sample KB's answerable and deliberately unanswerable
         questions with cross-validation (benchmarks/tune_abstention.py). It was measured on
         hybrid searches with e5 only; other embedders and lexical mode report 1.0 and never

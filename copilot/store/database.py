@@ -17,16 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from knowledge_base.errors import KnowledgeBaseError
+from copilot.errors import StoreError
 
 Dialect = Literal["sqlite", "postgresql"]
 CHAIN_LOCK = 740_211
 """The advisory lock id every PostgreSQL writer takes: one writer extends the chain at a time."""
 BUSY_TIMEOUT_MS = 30_000
-
-
-class StoreError(KnowledgeBaseError):
-    """The record store cannot be opened or written."""
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -17,8 +17,8 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from copilot.understanding.routing import HUMAN_LED
 from copilot.state import SUPERSEDED
+from copilot.understanding.routing import HUMAN_LED
 
 HEAVY_EDIT_WORDS = 10
 SLICES = ("advisor", "prompt_version", "kb_version", "engine", "period")

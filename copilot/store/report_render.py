@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from copilot.understanding.routing import HUMAN_LED
 from copilot.store.database import StoreError
 from copilot.store.report import SLICES
+from copilot.understanding.routing import HUMAN_LED
 from knowledge_base.atomic import write_bytes_atomic
 
 FORMATS = ("html", "png")

@@ -5,7 +5,8 @@ own intent catalogue (recorded with the KB at index time, `knowledge_base.catalo
 is `knowledge_base/samples/intents.yaml`), embedded once per embedder and catalogue. The intent
 gives a default category; the cue rules of `copilot.understanding.rules` then override it
 (complaint language, a lost card, a request for advice, a hardship sign), raise the flags, and
-the rule of escalation of `copilot.understanding.routing` has the last word. When unsure, a human leads: an
+the rule of escalation of `copilot.understanding.routing` has the last word. When unsure, a
+human leads: an
 AI-suitable intent with a confidence under `ROUTINE_MIN_CONFIDENCE`, or nearly tied with a
 human-led one, gives way to the nearest human-led reading, since treating a complaint as routine
 costs more than briefing an advisor for nothing. Intents that exist only because of a signal
@@ -33,7 +34,15 @@ import numpy as np
 import yaml
 
 from copilot.understanding import rules
-from copilot.understanding.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Category, Flag, Route, escalate
+from copilot.understanding.routing import (
+    AI_SUITABLE,
+    HUMAN_LED,
+    NO_INTENT,
+    Category,
+    Flag,
+    Route,
+    escalate,
+)
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.atomic import load_array_or_none, save_array_atomic
 from knowledge_base.catalog import Catalog

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.server
 
 REOPEN = (
     "import sys, json; from copilot.config import Settings; "
-    "from copilot.retrieval.search import Retriever; from knowledge_base.store import KnowledgeBase; "
+    "from copilot.retrieval.search import Retriever; "
+    "from knowledge_base.store import KnowledgeBase; "
     "kb = KnowledgeBase.open(Settings(), 'big'); "
     "hits = Retriever(kb).search('policy 4321 refunds', k=5, mode='hybrid').hits; "
     "print(json.dumps({'count': kb.collection.count(), 'top': hits[0].doc_id}))"

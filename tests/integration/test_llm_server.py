@@ -26,8 +26,8 @@ from copilot.config import Settings
 from copilot.engines.base import EngineError
 from copilot.engines.llm import LLMEngine
 from copilot.engines.llm_client import build_chat_model
-from copilot.understanding.routing import Route
 from copilot.state import Card
+from copilot.understanding.routing import Route
 from tests.integration.conftest import free_port, wait_until_up
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (built from source)")

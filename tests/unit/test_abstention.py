@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from copilot.config import Settings
 from copilot.retrieval.abstention import (
     AbstentionSignals,
     content_words,
     count_unknown,
     probability_answerable,
 )
-from copilot.config import Settings
 from copilot.retrieval.search import FusionWeights, Retriever
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.embeddings import Embedder

@@ -17,9 +17,9 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
-from copilot.understanding.routing import Category
 from copilot.session import CopilotSession
 from copilot.state import Decision
+from copilot.understanding.routing import Category
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
 

@@ -19,9 +19,9 @@ from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
 from copilot.cli import cli
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
-from copilot.understanding.routing import Category, Route, escalate
 from copilot.session import CopilotSession
 from copilot.state import Card
+from copilot.understanding.routing import Category, Route, escalate
 from knowledge_base.indexer import index_paths
 from knowledge_base.injection import scan_document, scan_turn
 from tests.agent_fakes import KeywordUnderstanding, tiny_kb

@@ -19,8 +19,8 @@ from copilot.cli import cli
 from copilot.cli import kb as _kb  # noqa: F401
 from copilot.cli.assist import build_session
 from copilot.config import Settings
-from copilot.understanding.routing import NO_INTENT, Category
 from copilot.understanding.pipeline import SAMPLE_INTENTS, load_intents
+from copilot.understanding.routing import NO_INTENT, Category
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import load_actions, load_macros
 from knowledge_base.indexer import index_paths

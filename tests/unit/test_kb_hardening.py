@@ -38,8 +38,8 @@ def test_an_impossible_date_skips_its_document_and_the_rest_is_indexed(tmp_path:
 
 
 def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) -> None:
-    from copilot.understanding import pipeline as understanding
     from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
+    from copilot.understanding import pipeline as understanding
 
     turn = "I was charged twice for my order, I want a refund\n"
     # a new process: no matrix left in memory by an earlier test, so the cache file is written

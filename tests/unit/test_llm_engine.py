@@ -24,9 +24,9 @@ from copilot.engines.llm import LLMEngine
 from copilot.engines.llm_client import MAX_TOKENS, ChatCompletionsOpenAI, build_chat_model
 from copilot.engines.llm_messages import clean_data
 from copilot.privacy import Redactor
-from copilot.understanding.routing import Category, Flag, Route
 from copilot.state import Card
 from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents
+from copilot.understanding.routing import Category, Flag, Route
 from knowledge_base.embeddings import HashEmbedder
 from prompts import available_prompts, load_prompt
 from tests.fakes import BrokenStream, ScriptedChatModel, ScriptExhausted

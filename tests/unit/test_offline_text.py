@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from copilot.engines.offline_text import is_statement, limit_sentences, plain
 from copilot.drafting.grounding import split_sentences
+from copilot.engines.offline_text import is_statement, limit_sentences, plain
 
 # a numbered list whose lines the chunker joined, as cards show them
 JOINED_LIST = (

@@ -23,8 +23,8 @@ from benchmarks.make_privacy_adversarial import fr_pair
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.privacy import SENSITIVE_TYPES, Redactor, detect, has_sensitive_data
-from copilot.understanding.routing import AI_SUITABLE, Category
 from copilot.session import CopilotSession
+from copilot.understanding.routing import AI_SUITABLE, Category
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
 VISA = "4970101234567" + "89"

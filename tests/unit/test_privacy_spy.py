@@ -37,18 +37,20 @@ class SpyEmbedder(HashEmbedder):
 def _card(rng: random.Random) -> str:
     body = "4" + "".join(rng.choice("0123456789") for _ in range(14))
     number = body + luhn.calc_check_digit(body)
-    return " ".join(number[i:i + 4] for i in range(0, 16, 4))
+    return " ".join(number[i : i + 4] for i in range(0, 16, 4))
 
 
 def _iban(rng: random.Random) -> str:
     bban = "".join(rng.choice("0123456789") for _ in range(23))
     raw = f"FR{calc_check_digits('FR00' + bban)}{bban}"
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def _nir(rng: random.Random) -> str:
-    base = f"1{rng.randint(50, 99)}{rng.randint(1, 12):02d}75{rng.randint(100, 999)}" \
-           f"{rng.randint(100, 999)}"
+    base = (
+        f"1{rng.randint(50, 99)}{rng.randint(1, 12):02d}75{rng.randint(100, 999)}"
+        f"{rng.randint(100, 999)}"
+    )
     key = 97 - int(base) % 97
     return f"{base[0]} {base[1:3]} {base[3:5]} {base[5:7]} {base[7:10]} {base[10:13]} {key:02d}"
 
@@ -58,24 +60,33 @@ def conversations(n: int = 12) -> list[list[tuple[str, list[str]]]]:
     out = []
     for i in range(n):
         card, iban, nir = _card(rng), _iban(rng), _nir(rng)
-        phone = f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} " \
-                f"{rng.randint(10, 99)}"
+        phone = (
+            f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+            f"{rng.randint(10, 99)}"
+        )
         email = f"client{i}.test@example.org"
         account = f"ORV-{rng.randint(10_000_000, 99_999_999)}"
-        out.append([
-            (f"Hello, my name is Jane Smith{i}, my card {card} was charged a late fee", [card]),
-            (f"My account is {account} and you can call me on {phone} or {email}",
-             [account, phone, email]),
-            (f"Je veux rembourser depuis mon IBAN {iban}, né le 12/03/1985, NIR {nir}",
-             [iban, nir, "12/03/1985"]),
-        ])
+        out.append(
+            [
+                (f"Hello, my name is Jane Smith{i}, my card {card} was charged a late fee", [card]),
+                (
+                    f"My account is {account} and you can call me on {phone} or {email}",
+                    [account, phone, email],
+                ),
+                (
+                    f"Je veux rembourser depuis mon IBAN {iban}, né le 12/03/1985, NIR {nir}",
+                    [iban, nir, "12/03/1985"],
+                ),
+            ]
+        )
     return out
 
 
 @pytest.fixture
 def retriever(tmp_path: Path, settings: Settings) -> Retriever:
-    write_article(tmp_path / "kb", "late-fees", "A late fee of €5 applies after 3 days.",
-                  title="Late fees")
+    write_article(
+        tmp_path / "kb", "late-fees", "A late fee of €5 applies after 3 days.", title="Late fees"
+    )
     index_paths([tmp_path / "kb"], settings)
     return Retriever(KnowledgeBase.open(settings))
 
@@ -83,11 +94,20 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 def test_no_raw_personal_value_reaches_the_model_or_the_embedder(retriever, settings) -> None:
     spy_embedder = SpyEmbedder()
     retriever.kb.embedder = spy_embedder
-    guess = {"category": "simple_question", "confidence": 0.9, "intent": "late_fee_question",
-             "flags": [], "language": "en", "sentiment": "neutral"}
+    guess = {
+        "category": "simple_question",
+        "confidence": 0.9,
+        "intent": "late_fee_question",
+        "flags": [],
+        "language": "en",
+        "sentiment": "neutral",
+    }
     model = ScriptedChatModel(default=None)
-    engine = LLMEngine(settings.model_copy(update={"llm_model": "spy"}), chat_model=model,
-                       understanding=KeywordUnderstanding())
+    engine = LLMEngine(
+        settings.model_copy(update={"llm_model": "spy"}),
+        chat_model=model,
+        understanding=KeywordUnderstanding(),
+    )
     raw_values: list[str] = []
     for conversation in conversations():
         session = CopilotSession(engine, retriever, InMemorySaver(), actions=[])

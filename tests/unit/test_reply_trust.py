@@ -15,15 +15,15 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from copilot.cli.assist import suggestion_json
 from copilot.config import Settings
-from copilot.engines.offline import OfflineEngine
-from copilot.engines.offline_text import fill_slots, relevant_sentences
 from copilot.drafting.grounding import check_draft
 from copilot.drafting.prose import customer_text, is_prose
+from copilot.engines.offline import OfflineEngine
+from copilot.engines.offline_text import fill_slots, relevant_sentences
 from copilot.retrieval.search import Retriever
-from copilot.understanding.routing import Category, Route
 from copilot.session import CopilotSession, DraftNotSendable
 from copilot.state import Card, Decision, Draft
 from copilot.store import open_store
+from copilot.understanding.routing import Category, Route
 from copilot.understanding.rules import find_cues
 from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
@@ -290,7 +290,7 @@ def test_an_edit_is_cleaned_before_it_is_redacted(retriever: Retriever, settings
 
 
 def test_a_briefing_note_on_another_language_source_is_no_unsupported_sentence() -> None:
-    """"(source in French)" once trailed its sentence, and the check flagged it as a sentence
+    """ "(source in French)" once trailed its sentence, and the check flagged it as a sentence
     with no source: three false warnings on every English briefing over French passages."""
     from copilot.engines.offline_text import ADVISORY_HEADINGS
 

@@ -14,7 +14,9 @@ from knowledge_base.chunk_texts import ChunkTexts
 from tests.agent_fakes import tiny_kb
 
 
-def spy_on_reads(retriever: copilot.retrieval.search.Retriever, monkeypatch: pytest.MonkeyPatch) -> list:
+def spy_on_reads(
+    retriever: copilot.retrieval.search.Retriever, monkeypatch: pytest.MonkeyPatch
+) -> list:
     reads: list[Any] = []
     collection = type(retriever.kb.collection)
     real_get = collection.get

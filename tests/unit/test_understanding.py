@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 
 from copilot.understanding import rules
+from copilot.understanding.pipeline import (
+    SAMPLE_INTENTS,
+    Understanding,
+    load_intents,
+    sentiment_trend,
+)
 from copilot.understanding.routing import HUMAN_LED, Category, Flag
-from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents, sentiment_trend
 from knowledge_base.embeddings import HashEmbedder
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "routing_turns.jsonl"

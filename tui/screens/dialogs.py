@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from copilot.understanding.routing import CATEGORIES, Category
 from copilot.state import Card
+from copilot.understanding.routing import CATEGORIES, Category
 from tui.widgets.reference import card_content
 from tui.widgets.route import CATEGORY_KEYS
 

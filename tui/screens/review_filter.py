@@ -18,9 +18,9 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select
 
-from copilot.understanding.routing import CATEGORIES, FLAGS
 from copilot.store import QueueFilter
 from copilot.store.report import HEAVY_EDIT_WORDS, decision_kind
+from copilot.understanding.routing import CATEGORIES, FLAGS
 
 DECISIONS = {
     "accept": "accepted",

@@ -13,9 +13,9 @@ from typing import Any
 
 from textual.content import Content
 
-from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag
 from copilot.state import SUPERSEDED
 from copilot.store.edits import word_diff
+from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Flag
 from tui.review_fixes import kb_fix_of
 
 REMOVED_STYLE = "strike $text-error"
