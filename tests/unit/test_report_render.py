@@ -18,7 +18,7 @@ from copilot.store import Store, StoreError
 from copilot.store.database import Database
 from copilot.store.report import build_report
 from copilot.store.report_render import render_report
-from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.errors import CopilotError
 from tests.store_seed import seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -113,7 +113,7 @@ def test_an_unwritable_target_is_one_line_store_error(
     blocker.write_text("not a directory")
     with pytest.raises(StoreError) as caught:
         render_report(report, blocker / "report.png", "png")
-    assert isinstance(caught.value, KnowledgeBaseError)
+    assert isinstance(caught.value, CopilotError)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"cannot write the report to {blocker / 'report.png'}")
