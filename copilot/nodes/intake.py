@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from copilot.context import Context, context_of, redactor_of
@@ -32,7 +33,12 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         "transcript": [{"role": state.role, "text": result.text}],
         "started_at": time.perf_counter(),
     }
-    if state.role == "customer":
+    if state.role != "customer":  # an advisor's or a bot's turn goes on record here
+        context, thread_id = context_of(runtime), get_config()["configurable"].get("thread_id")
+        if context.recorder is not None and thread_id:
+            transcript = [*state.transcript, *update["transcript"]]
+            context.recorder.turns(str(thread_id), context.advisor, transcript)
+    else:
         update |= {
             "injection": injection_flags(reading_window(state.turn), redactor),
             "redaction": redactor.mapping,
