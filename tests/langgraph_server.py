@@ -51,7 +51,9 @@ def _free_port() -> int:
 class LangGraphServer:
     """`start()` it, talk to `url` (langgraph-sdk), `stop()` it; `log()` says what it printed."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], jobs: int = 10) -> None:
+        self.jobs = jobs
+        """How many runs the server works on at once (`--n-jobs-per-worker`)."""
         self.port = _free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="copilot-langgraph-"))
         self.env = {
@@ -78,7 +80,8 @@ class LangGraphServer:
         with (self.dir / "server.log").open("wb") as log:
             self.proc = subprocess.Popen(
                 [command, "dev", "--no-browser", "--no-reload", "--host", "127.0.0.1"]
-                + ["--port", str(self.port), "--config", str(self.dir / "langgraph.json")],
+                + ["--port", str(self.port), "--n-jobs-per-worker", str(self.jobs)]
+                + ["--config", str(self.dir / "langgraph.json")],
                 cwd=self.dir,
                 env=self.env,
                 stdout=log,

@@ -15,8 +15,9 @@ from langgraph.types import interrupt
 
 from copilot.context import Context, context_of, redactor_of
 from copilot.drafting.prose import customer_text
+from copilot.errors import DraftNotSendable
 from copilot.privacy import Redactor
-from copilot.state import Decision, State
+from copilot.state import Decision, Draft, State
 
 
 def final_text(decision: Decision, draft: dict[str, Any] | None) -> str | None:
@@ -54,6 +55,9 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             thread_id, context.advisor, shown | {"turn": state.redacted_turn}, state.transcript
         )
     decision = Decision.model_validate(interrupt(shown))
+    refusal = Draft.model_validate(state.draft).one_key_refusal if state.draft else None
+    if decision.kind == "accept" and refusal:  # the run fails; the draft still waits
+        raise DraftNotSendable(refusal)
     # cleaned first (a citation mark inside a value hides it from detection), then redacted:
     # the advisor typed real values (an edit, a reason, an instruction): only placeholders go on
     decision = decision.model_copy(update={"text": final_text(decision, state.draft)})
