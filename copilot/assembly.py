@@ -21,7 +21,7 @@ from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.engines.factory import make_engine
 from copilot.graph import build_graph
-from copilot.privacy import Redactor
+from copilot.privacy import Redaction, Redactor
 from copilot.recording import Recorder
 from copilot.retrieval.search import Retriever
 from copilot.session import CopilotSession
@@ -152,9 +152,11 @@ class Copilot:
         self,
         on_token: TokenCallback | None = None,
         redactor: Redactor | None = None,
+        redacted: tuple[str, tuple[Redaction, int]] | None = None,
         advisor: str | None = None,
     ) -> Context:
-        """What one graph run reads through `runtime.context`."""
+        """What one graph run reads through `runtime.context` (`redacted`: the turn as the
+        caller already redacted it with `redactor`)."""
         return Context(
             engine=self.engine,
             retriever=self.retriever,
@@ -162,6 +164,7 @@ class Copilot:
             audience=self.audience,
             on_token=on_token,
             redactor=redactor,
+            redacted=redacted,
             recorder=self.recorder,
             advisor=advisor or self.advisor,
         )

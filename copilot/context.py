@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copilot.engines.base import Engine, TokenCallback
-from copilot.privacy import Redactor
+from copilot.privacy import Redaction, Redactor
 from copilot.recording import Recorder
 from copilot.retrieval.search import Retriever
 from knowledge_base.catalog import ActionSpec
@@ -51,6 +51,9 @@ class Context:
     """Receives the draft as it streams."""
     redactor: Redactor | None = None
     """The contact's one redactor (the session holds it); None: rebuilt from the state's mapping."""
+    redacted: tuple[str, tuple[Redaction, int]] | None = None
+    """The newest turn as the session already redacted it (to stream the draft with its values):
+    (raw turn, `redact_turn`'s result), reused by the redact node instead of redacting again."""
     recorder: Recorder | None = None
     """Where what is shown and decided goes on record (None: only the checkpointer keeps it)."""
     advisor: str = "advisor"

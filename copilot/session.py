@@ -26,7 +26,7 @@ from copilot.engines.base import Engine, TokenCallback
 from copilot.errors import DraftNotSendable
 from copilot.limits import redact_turn
 from copilot.nodes.review import final_text, redacted_decision
-from copilot.privacy import Redactor, StreamingRestorer
+from copilot.privacy import Redaction, Redactor, StreamingRestorer
 from copilot.recording import Recorder
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
 from copilot.tracing import private_tracing_callbacks
@@ -66,7 +66,10 @@ class SessionParts(Protocol):
     advisor: str
 
     def context(
-        self, on_token: TokenCallback | None = None, redactor: Redactor | None = None
+        self,
+        on_token: TokenCallback | None = None,
+        redactor: Redactor | None = None,
+        redacted: tuple[str, tuple[Redaction, int]] | None = None,
     ) -> Context: ...
 
     def session(self, thread_id: str | None = None) -> CopilotSession: ...
@@ -104,8 +107,12 @@ class CopilotSession:
             config["callbacks"] = callbacks
         return config
 
-    def _context(self, on_token: TokenCallback | None) -> Context:
-        return self.parts.context(on_token, self.redactor)
+    def _context(
+        self,
+        on_token: TokenCallback | None,
+        redacted: tuple[str, tuple[Redaction, int]] | None = None,
+    ) -> Context:
+        return self.parts.context(on_token, self.redactor, redacted)
 
     def _values(self) -> dict[str, Any]:
         return dict(self.graph.get_state(self._config).values or {})
@@ -115,9 +122,10 @@ class CopilotSession:
             self.graph.invoke(payload, self._config, context=self._context(None))
             return self.pending()
         # The draft streams with placeholders: the advisor sees the values as they come, this
-        # turn's own included (redacted here exactly as the redact node will redact them).
+        # turn's own included. It is redacted here, once: the redact node takes this result.
+        redacted = None
         if isinstance(payload, dict) and payload.get("turn"):
-            redact_turn(self.redactor, payload["turn"])
+            redacted = (payload["turn"], redact_turn(self.redactor, payload["turn"]))
         restorer = StreamingRestorer(self.redactor.mapping)
         send = on_token
 
@@ -125,7 +133,7 @@ class CopilotSession:
             if text := restorer.feed(piece):
                 send(text)
 
-        self.graph.invoke(payload, self._config, context=self._context(restored))
+        self.graph.invoke(payload, self._config, context=self._context(restored, redacted))
         if tail := restorer.flush():
             send(tail)
         return self.pending()

@@ -27,7 +27,11 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if not state.turn and state.category_override:  # a correction re-runs the last turn
         return {"started_at": time.perf_counter()}
     redactor = redactor_of(runtime, state.redaction)
-    result, full_length = redact_turn(redactor, state.turn)
+    given = context_of(runtime).redacted  # the session redacted it already: once per turn
+    if given is not None and given[0] == state.turn:
+        result, full_length = given[1]
+    else:
+        result, full_length = redact_turn(redactor, state.turn)
     update: dict[str, Any] = {
         "redaction": redactor.mapping,
         "transcript": [{"role": state.role, "text": result.text}],
