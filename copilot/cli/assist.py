@@ -16,15 +16,12 @@ from rich.markup import escape
 from copilot.assembly import Copilot
 from copilot.cli import cli, print_json, reports_errors, waiting_for
 from copilot.config import Settings
-from copilot.engines.base import Engine
 from copilot.engines.factory import make_engine
 from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
-from copilot.limits import clip_note, reading_window, redact_turn
-from copilot.privacy import Redactor, has_sensitive_data
+from copilot.privacy import Redactor
+from copilot.reading import route_turns
 from copilot.session import CopilotSession, Suggestion
 from copilot.state import NO_ACTION_CATALOGUE, Decision
-from copilot.understanding.routing import Route, escalate
-from copilot.understanding.screening import injection_flags, injection_reason
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
 from knowledge_base.errors import KnowledgeBaseError
@@ -244,26 +241,6 @@ class Utf8Stdin:
             sys.exit(1)
 
 
-def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]:
-    """The route of one turn (read to MAX_TURN_CHARS), escalated as the graph does, and its
-    injection flags."""
-    redactor = Redactor()
-    redacted, full_length = redact_turn(redactor, text)
-    injection = injection_flags(reading_window(text), redactor)
-    route = engine.understand(redacted.text, [])
-    category, moved = escalate(
-        route.category,
-        list(route.flags),
-        sensitive_pii=has_sensitive_data(redacted.entities),
-        injection=bool(injection),
-    )
-    if injection:
-        moved.append(injection_reason(injection))
-    note = [clip_note(full_length)] if full_length else []
-    reasons = [*note, *route.reasons, *moved]
-    return route.model_copy(update={"category": category, "reasons": reasons}), injection
-
-
 @cli.command("classify")
 @click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
 @click.option("--json", "as_json", is_flag=True)
@@ -279,7 +256,8 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
     for line in lines:
         if not line.strip():
             continue
-        route, injection = _route_line(engine, line)
+        read = route_turns(engine, [{"role": "customer", "text": line}])
+        route, injection = read.last_route, read.injection[-1]
         if as_json:
             print_json(route.model_dump(mode="json") | {"injection": injection})
         else:
@@ -306,16 +284,9 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
     engine = make_engine(settings, catalog=configured_catalog(settings))
-    redactor = Redactor()
-    redacted = [
-        {"role": t["role"], "text": redact_turn(redactor, t["text"])[0].text} for t in turns
-    ]
-    routes = [
-        engine.understand(t["text"], redacted[:i], redactor).model_dump(mode="json")
-        for i, t in enumerate(redacted)
-        if t["role"] == "customer"
-    ]
-    summary = engine.summarize(redacted, routes, [], redactor=redactor)
+    read = route_turns(engine, turns)
+    redactor = read.redactor
+    summary = engine.summarize(read.transcript, read.routes, [], redactor=redactor)
     restored = {
         k: redactor.restore(v)
         if isinstance(v, str)

@@ -38,7 +38,8 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         "started_at": time.perf_counter(),
     }
     if state.role != "customer":  # an advisor's or a bot's turn goes on record here
-        context, thread_id = context_of(runtime), get_config()["configurable"].get("thread_id")
+        context = context_of(runtime)
+        thread_id = get_config()["configurable"].get("thread_id") if context.recorder else None
         if context.recorder is not None and thread_id:
             transcript = [*state.transcript, *update["transcript"]]
             context.recorder.turns(str(thread_id), context.advisor, transcript)
