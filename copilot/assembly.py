@@ -102,7 +102,7 @@ class Copilot:
         self.not_recording = not_recording
         """Why nothing is recorded although records were asked for (None: recording or off)."""
         self.recorder = Recorder(store, engine.name, kb_version(retriever)) if store else None
-        self.graph: Any = build_graph().compile(checkpointer=checkpointer)
+        self.graph: Any = build_graph().compile(checkpointer=self.checkpointer)
 
     @classmethod
     def open(

@@ -15,7 +15,6 @@ from langgraph.types import interrupt
 
 from copilot.context import Context, context_of, redactor_of
 from copilot.drafting.prose import customer_text
-from copilot.errors import DraftNotSendable
 from copilot.privacy import Redactor
 from copilot.state import Decision, Draft, State
 
@@ -56,8 +55,10 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         )
     decision = Decision.model_validate(interrupt(shown))
     refusal = Draft.model_validate(state.draft).one_key_refusal if state.draft else None
-    if decision.kind == "accept" and refusal:  # the run fails; the draft still waits
-        raise DraftNotSendable(refusal)
+    while decision.kind == "accept" and refusal:
+        # accepting as it stands would send what is not for the customer: the draft waits
+        # again, saying why (the session refuses before resuming; a server client learns here)
+        decision = Decision.model_validate(interrupt(shown | {"refused": refusal}))
     # cleaned first (a citation mark inside a value hides it from detection), then redacted:
     # the advisor typed real values (an edit, a reason, an instruction): only placeholders go on
     decision = decision.model_copy(update={"text": final_text(decision, state.draft)})

@@ -104,3 +104,28 @@ def test_a_graph_run_without_its_parts_says_how_to_open_it() -> None:
     graph = build_graph().compile(checkpointer=InMemorySaver())
     with pytest.raises(CopilotError, match="copilot.assembly.Copilot"):
         graph.invoke({"turn": "hello"}, {"configurable": {"thread_id": "t"}})
+
+
+def test_a_refused_accept_through_the_graph_leaves_the_draft_waiting(
+    retriever: Retriever, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server client accepting a draft that needs an edit: nothing is sent or recorded, the
+    draft waits again saying why, and an edit then settles it."""
+    from langgraph.types import Command
+
+    from copilot.state import Draft
+
+    with copilot_over(retriever, settings) as copilot:
+        config = {"configurable": {"thread_id": "served"}}
+        copilot.graph.invoke({"turn": TURN}, config, context=copilot.context())
+        monkeypatch.setattr(Draft, "one_key_refusal", property(lambda self: "edit it first"))
+        copilot.graph.invoke(Command(resume={"kind": "accept"}), config, context=copilot.context())
+        state = copilot.graph.get_state(config)
+        assert state.next == ("review",)
+        assert [i.value["refused"] for i in state.interrupts] == ["edit it first"]
+        assert copilot.store.suggestions()[0]["decision"] is None  # type: ignore[union-attr]
+        edit = {"kind": "edit", "text": "The late fee is €5 [1]."}
+        copilot.graph.invoke(Command(resume=edit), config, context=copilot.context())
+        assert not copilot.graph.get_state(config).next
+        (row,) = copilot.store.suggestions()  # type: ignore[union-attr]
+        assert row["decision"]["kind"] == "edit"
