@@ -255,21 +255,37 @@ class CopilotSession:
             values.get("suggestions", []),
             redactor=self.redactor,
         )
-        return _map_texts(summary, self.redactor.restore)
+        return _map_texts(summary, self.redactor.restore, keep=("identifiers",))
 
     def handover(self) -> HandoverBrief:
-        brief = self.engine.handover(self._values().get("transcript", []), redactor=self.redactor)
-        return _map_texts(brief, self.redactor.restore)
+        """The brief for the advisor taking the contact over; identifiers stay placeholders
+        (in `identifiers` and "do not ask again") until the advisor reveals one."""
+        values = self._values()
+        transcript = values.get("transcript", [])
+        routes = values.get("routes", [])
+        customer_turns = sum(1 for t in transcript if t.get("role") == "customer")
+        brief = self.engine.handover(
+            transcript,
+            redactor=self.redactor,
+            routes=routes if len(routes) == customer_turns else None,
+        )
+        return _map_texts(brief, self.redactor.restore, keep=("identifiers", "do_not_ask_again"))
+
+    def reveal(self, placeholder: str) -> str:
+        """The value a placeholder of this contact stands for (the advisor asked to see it)."""
+        return self.redactor.restore(placeholder)
 
     def records(self) -> list[dict[str, Any]]:
         """Reviewed suggestions with decisions, redacted (what a store or audit trail keeps)."""
         return list(self._values().get("suggestions", []))
 
 
-def _map_texts(model: Any, change: Callable[[str], str]) -> Any:
-    """A copy of a summary or brief with `change` applied to each of its texts."""
+def _map_texts(model: Any, change: Callable[[str], str], keep: tuple[str, ...] = ()) -> Any:
+    """A copy of a summary or brief with `change` applied to each of its texts but `keep`."""
     data = model.model_dump()
     for key, value in data.items():
+        if key in keep:
+            continue
         if isinstance(value, str):
             data[key] = change(value)
         elif isinstance(value, list):

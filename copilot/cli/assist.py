@@ -287,8 +287,10 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     read = route_turns(engine, turns)
     redactor = read.redactor
     summary = engine.summarize(read.transcript, read.routes, [], redactor=redactor)
-    restored = {
-        k: redactor.restore(v)
+    restored = {  # identifiers stay placeholders: the advisor reveals one on demand
+        k: v
+        if k == "identifiers"
+        else redactor.restore(v)
         if isinstance(v, str)
         else [redactor.restore(x) for x in v]
         if isinstance(v, list)
