@@ -12,6 +12,7 @@ from typing import Any
 
 from copilot.engines.offline_wrapup import (
     contact_language,
+    mood_now,
     identifier_label,
     identifiers_in,
     open_question,
@@ -80,7 +81,7 @@ def emotional_state(
     """(sentiment now, trend, the state in words with the turn that shows it)."""
     if not routes:
         return "neutral", "stable", ""
-    now = str(routes[-1].get("sentiment", "neutral"))
+    now = mood_now(routes)
     scores = [float(r.get("sentiment_score", 0.0)) for r in routes]
     trend = str(routes[-1].get("sentiment_trend", "stable"))
     if len(scores) > 1 and abs(scores[-1] - scores[0]) >= 0.2:

@@ -108,6 +108,8 @@ def wrapup_text(
     advisor = pick(sentences, "advisor", model.advisor_words, model)
     bot_only = not any(t.get("role") == "advisor" for t in transcript)
     remains = open_question(sentences, transcript)
+    if remains and any(strip_opener(s.text) == remains for s in customer):
+        remains = None  # the note says it already
     if remains and lang == "fr":
         remains = f"la dernière question du client est sans réponse : « {remains} »"
     elif remains:
@@ -183,6 +185,13 @@ def _decisions(suggestions: list[dict[str, Any]], commitments: list[str]) -> lis
         elif decision.get("kind") == "reject" and decision.get("reason") != SUPERSEDED:
             taken.append(f"rejected a draft ({decision.get('reason') or 'no reason given'})")
     return taken
+
+
+def mood_now(routes: list[dict[str, Any]]) -> str:
+    """The customer's latest non-neutral sentiment: a neutral answer to a factual question
+    (a reference, a date) does not calm an upset customer down."""
+    moods = [str(r.get("sentiment", "neutral")) for r in routes]
+    return next((m for m in reversed(moods) if m != "neutral"), "neutral")
 
 
 def _sentiment(routes: list[dict[str, Any]]) -> tuple[str, str, str]:

@@ -97,7 +97,7 @@ def _lower_first(text: str) -> str:
 
 def _closed(text: str) -> str:
     text = text.strip()
-    return text if text[-1:] in ".!?…»" else text + "."
+    return text if re.search(r"[.!?…][\"»”]?$|»$", text) else text + "."
 
 
 def _verb(sentences: list[str], lang: str) -> str:

@@ -123,8 +123,9 @@ def test_no_raw_customer_value_is_stored_or_exported(
         update={"commitments": [f"call {NAME} back on {PHONE} about card {CARD}"]}
     )
     session.approve_summary(edited)
-    brief = session.handover()
-    assert CARD in brief.identifiers
+    brief = session.handover()  # identifiers stay placeholders until the advisor reveals one
+    assert CARD not in brief.identifiers
+    assert CARD in [session.reveal(p) for p in brief.identifiers]
     rows = store.suggestions()
     store.record_review(rows[0]["id"], "sam", "coaching needed", f"card {CARD} read back")
     fix = {"chunk_id": rows[1]["citations"][0]["chunk_id"], "change": f"IBANs like {IBAN}"}
