@@ -85,9 +85,8 @@ def main() -> None:
         cells = "".join(f"{sum(hits[f]) / len(hits[f]):10.2f} ({len(hits[f]):3d})" for f in fields)
         print(f"{group:8}{cells}")
     times.sort()
-    print(
-        f"brief time p50 {times[len(times) // 2]:.0f} ms, p95 {times[int(0.95 * (len(times) - 1))]:.0f} ms"
-    )
+    p50, p95 = times[len(times) // 2], times[int(0.95 * (len(times) - 1))]
+    print(f"brief time p50 {p50:.0f} ms, p95 {p95:.0f} ms (understanding each turn included)")
     sample = SAMPLES_DIR / "transcripts" / "carte-volee-fr.jsonl"
     turns = [json.loads(line) for line in sample.read_text("utf-8").splitlines() if line]
     first_advisor = next(i for i, t in enumerate(turns) if t["role"] == "advisor")

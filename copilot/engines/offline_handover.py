@@ -12,9 +12,9 @@ from typing import Any
 
 from copilot.engines.offline_wrapup import (
     contact_language,
-    mood_now,
     identifier_label,
     identifiers_in,
+    mood_now,
     open_question,
 )
 from copilot.engines.wrapup_scorer import load_weights, pick
