@@ -8,12 +8,13 @@ and "do not ask again": each identifier given and each question already asked an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from copilot.engines.offline_wrapup import (
+    contact_identifiers,
     contact_language,
     identifier_label,
-    identifiers_in,
     mood_now,
     open_question,
 )
@@ -34,6 +35,13 @@ _TREND_WORDS = {
     "stable": {"en": "stable", "fr": "stable"},
     "worsening": {"en": "worsening", "fr": "en dégradation"},
 }
+
+
+_GENERIC_OFFER = re.compile(
+    r"\b(?:how|what) can I (?:help|do for you)|how may I help|comment puis-je vous aider|"
+    r"que puis-je faire",
+    re.IGNORECASE,
+)
 
 
 def _short(text: str, limit: int = 140) -> str:
@@ -70,6 +78,8 @@ def already_done(
         if s.role != "advisor" or s.features.get("short") and "?" not in s.text:
             continue
         if s.features.get("cue_greeting") and "?" not in s.text and s.rank == 0:
+            continue
+        if _GENERIC_OFFER.search(s.text):  # "How can I help?" did nothing for the customer
             continue
         done.append(f"{_ROLE[lang].get(role, role)}: {_short(strip_opener(s.text), 130)}")
     return list(dict.fromkeys(done))[-8:]
@@ -110,10 +120,7 @@ def extract_handover(
     model = load_weights()
     goal_picks = pick(sentences, "customer", min(model.customer_words, 30), model)
     goal = " ".join(strip_opener(s.text) for s in goal_picks)
-    ids = identifiers_in(
-        [str(t.get("text", "")) for t in transcript if t.get("role") == "customer"]
-    )
-    ids += [p for p in identifiers_in([str(t.get("text", "")) for t in transcript]) if p not in ids]
+    ids = contact_identifiers(transcript)
     given = [f"{identifier_label(p, lang)} {_GIVEN[lang]}: {p}" for p in ids]
     answered = [
         f"{_ROLE[lang].get(who, who)}: «{_short(q, 110)}» — {_ANSWERED[lang]}: «{_short(a, 80)}»"

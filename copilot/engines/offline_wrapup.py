@@ -85,13 +85,31 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_REQUEST = re.compile(
+    r"\?|\b(?:I want|I'd like|I need|I would like|can you|could you|please|je veux|je voudrais|"
+    r"j'aimerais|pouvez-vous|pourriez-vous|il faut)\b",
+    re.IGNORECASE,
+)
+
+
 def open_question(sentences: list[Sentence], transcript: list[dict[str, Any]]) -> str | None:
-    """The customer's last question when no one answered it (the contact ends on it)."""
+    """The customer's last question or request when no one answered it (the contact ends on
+    the customer's turns)."""
     if not transcript or transcript[-1].get("role") != "customer":
         return None
-    last = len(transcript) - 1
-    asked = [s.text for s in sentences if s.turn == last and "?" in s.text]
+    answered = max((i for i, t in enumerate(transcript) if t.get("role") != "customer"), default=-1)
+    asked = [s.text for s in sentences if s.turn > answered and _REQUEST.search(s.text)]
     return _short(strip_opener(asked[-1]), 140) if asked else None
+
+
+def contact_identifiers(transcript: list[dict[str, Any]]) -> list[str]:
+    """The customer's identifiers first, then those the other side quoted (its own name, as in
+    "I'm Claire", is not the customer's)."""
+    ids = identifiers_in(
+        [str(t.get("text", "")) for t in transcript if t.get("role") == "customer"]
+    )
+    others = identifiers_in([str(t.get("text", "")) for t in transcript])
+    return ids + [p for p in others if p not in ids and not p.startswith("<NAME_")]
 
 
 def wrapup_text(
@@ -135,7 +153,7 @@ def extract_summary(
     commitments = [strip_opener(s.text) for s in advisor_said if COMMITMENT.search(s.text)]
     taken += _decisions(suggestions, commitments)
     taken = [t for t in dict.fromkeys(taken) if t not in commitments]
-    ids = identifiers_in([str(t.get("text", "")) for t in transcript])
+    ids = contact_identifiers(transcript)
     facts = [f"{identifier_label(p, lang)}: {p}" for p in ids]
     facts += [
         strip_opener(s.text)
