@@ -26,7 +26,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _OPENER = re.compile(
     r"^(?:(?:hi|hello|hey|dear|bonjour|bonsoir|salut)\b[^,.!?]{0,25}[,.!]?\s*"
     r"|(?:thanks|thank you|merci)(?: (?:for|pour) [^,.!?]{1,40})?[,.!]\s+(?=\w)"
-    r"|(?:sure|ok|okay|yes|yeah|no problem|d'accord|oui|bien sûr)[,.!]\s+(?=\w))",
+    r"|(?:sure|ok|okay|yes|yeah|no problem|d'accord|oui|bien sûr)[,.!]\s+(?=\w)"
+    r"|(?:my name is|this is|I'm|je m'appelle|je suis|c'est) <NAME_\d+>[,.!]?\s+(?=\w))",
     re.IGNORECASE,
 )
 _CUES: dict[str, re.Pattern[str]] = {
@@ -131,8 +132,14 @@ def clean_turn(text: str) -> str:
 
 
 def strip_opener(sentence: str) -> str:
-    """The sentence without a leading greeting or thanks ("Hi Paul, ..." -> "...")."""
-    rest = _OPENER.sub("", sentence, count=1).strip()
+    """The sentence without a leading greeting, thanks or introduction ("Hi Paul, ..." ->
+    "...", "my name is <NAME_1>, why ..." -> "Why ...")."""
+    rest = sentence
+    for _ in range(3):  # "Hi, my name is <NAME_1>, ..." opens twice
+        shorter = _OPENER.sub("", rest, count=1).strip()
+        if shorter == rest or len(_WORD.findall(shorter)) < 3:
+            break
+        rest = shorter
     if len(_WORD.findall(rest)) < 3:
         return sentence
     return rest[0].upper() + rest[1:]

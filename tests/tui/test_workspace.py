@@ -222,7 +222,8 @@ async def test_wrap_up_edit_and_approve_saves_the_summary(workspace, settings) -
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         editor = app.screen.query_one("#summary-editor")
-        assert editor.text.startswith("Reason for contact:")
+        assert editor.text.startswith("Case note: The customer asks why this late fee?")
+        assert "\nReason for contact:" in editor.text
         editor.text = editor.text.replace("Follow-ups:\n", "Follow-ups:\n- call back on Monday\n")
         await pilot.press("ctrl+s")
         await settle(pilot)
