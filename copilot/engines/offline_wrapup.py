@@ -92,6 +92,9 @@ _REQUEST = re.compile(
 )
 
 
+_CONJUNCTION = re.compile(r"^(?:and|also|so|et|aussi|alors)\b[,]?\s*", re.IGNORECASE)
+
+
 def open_question(sentences: list[Sentence], transcript: list[dict[str, Any]]) -> str | None:
     """The customer's last question or request when no one answered it (the contact ends on
     the customer's turns)."""
@@ -99,7 +102,10 @@ def open_question(sentences: list[Sentence], transcript: list[dict[str, Any]]) -
         return None
     answered = max((i for i, t in enumerate(transcript) if t.get("role") != "customer"), default=-1)
     asked = [s.text for s in sentences if s.turn > answered and _REQUEST.search(s.text)]
-    return _short(strip_opener(asked[-1]), 140) if asked else None
+    if not asked:
+        return None
+    question = _CONJUNCTION.sub("", strip_opener(asked[-1])) or asked[-1]
+    return _short(question[0].upper() + question[1:], 140)
 
 
 def contact_identifiers(transcript: list[dict[str, Any]]) -> list[str]:
@@ -129,9 +135,9 @@ def wrapup_text(
     if remains and any(strip_opener(s.text) == remains for s in customer):
         remains = None  # the note says it already
     if remains and lang == "fr":
-        remains = f"la dernière question du client est sans réponse : « {remains} »"
+        remains = f"« {remains} »"
     elif remains:
-        remains = f'the customer\'s last question got no answer: "{remains}"'
+        remains = f'"{remains}"'
     return case_note_text(customer, advisor, remains, lang, advisor_is_bot=bot_only)
 
 
@@ -163,10 +169,10 @@ def extract_summary(
     for route in routes:
         for flag in route.get("flags", []):
             facts.append(f"flag: {flag}")
-    follow_ups = [_short(c, 140) for c in commitments]
+    follow_ups: list[str] = []
     question = open_question(sentences, transcript)
     if question:
-        follow_ups.append(("répondre : " if lang == "fr" else "answer: ") + question)
+        follow_ups.append(("à traiter : " if lang == "fr" else "still open: ") + question)
     follow_ups += [a["title"] for r in suggestions[-1:] for a in r.get("actions", [])]
     start, end, trend = _sentiment(routes)
     return Summary(

@@ -96,7 +96,7 @@ def _lower_first(text: str) -> str:
 
 
 def _closed(text: str) -> str:
-    text = text.strip()
+    text = text.strip().rstrip(",;:").rstrip()
     return text if re.search(r"[.!?…][\"»”]?$|»$", text) else text + "."
 
 
@@ -135,7 +135,7 @@ def case_note_text(
             verb = "demande" if _verb(done, lang) == "demande" else "répond"
             parts.append(f"{agent} {verb} : « " + " ".join(done) + " »")
         if remains:
-            parts.append(f"Reste à faire : {remains}")
+            parts.append(f"Reste à traiter : {remains}")
         return " ".join(_closed(p) for p in parts)
     agent = "The bot" if advisor_is_bot else "The agent"
     if said:

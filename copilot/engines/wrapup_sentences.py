@@ -9,6 +9,7 @@ call (an e5 embedding of every sentence would take seconds on a laptop CPU).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections import Counter
@@ -24,7 +25,8 @@ _PAGING = re.compile(r"\(?\b\d\s?/\s?\d\b\)?|\.{2,}\s*\(?ctd\)?\.{0,3}|\(ctd\)",
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _OPENER = re.compile(
-    r"^(?:(?:hi|hello|hey|dear|bonjour|bonsoir|salut)\b[^,.!?]{0,25}[,.!]?\s*"
+    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)\b"
+    r"[^,.!?]{0,25}[,.!]?\s*"
     r"|(?:thanks|thank you|merci)(?: (?:for|pour) [^,.!?]{1,40})?[,.!]\s+(?=\w)"
     r"|(?:sure|ok|okay|yes|yeah|no problem|d'accord|oui|bien sûr)[,.!]\s+(?=\w)"
     r"|(?:my name is|this is|I'm|je m'appelle|je suis|c'est) <NAME_\d+>[,.!]?\s+(?=\w))",
@@ -125,7 +127,7 @@ class Sentence:
 
 def clean_turn(text: str) -> str:
     """A turn without handles, links, signatures and paging marks."""
-    text = _URL.sub("", _HANDLE.sub("", text))
+    text = _URL.sub("", _HANDLE.sub("", html.unescape(text))).replace(">>", " ")
     text = _PAGING.sub(" ", text)
     text = _SIGNATURE.sub("", _SPACES.sub(" ", text).strip())
     return _SPACES.sub(" ", text).strip(" -–")
