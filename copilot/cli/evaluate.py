@@ -86,7 +86,7 @@ def summaries_cmd(data: Path, engine_name: str | None, limit: int | None, as_jso
     the first-customer-turn and first-customer + last-advisor-turn baselines."""
     from copilot.cli.assist import configured_catalog
     from copilot.evaluation.summaries_eval import evaluate_summaries, read_contacts
-    from copilot.session import make_engine
+    from copilot.engines.factory import make_engine
 
     settings = Settings()
     if engine_name:
