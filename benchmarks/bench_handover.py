@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from copilot.cli.assist import configured_catalog  # noqa: E402
 from copilot.config import Settings  # noqa: E402
+from copilot.engines.factory import make_engine  # noqa: E402
 from copilot.limits import redact_turn  # noqa: E402
 from copilot.privacy import Redactor  # noqa: E402
-from copilot.engines.factory import make_engine  # noqa: E402
 from knowledge_base import SAMPLES_DIR  # noqa: E402
 
 

@@ -85,8 +85,8 @@ def summaries_cmd(data: Path, engine_name: str | None, limit: int | None, as_jso
     """ROUGE-1/2/L of the wrap-up's text (best over references), its length and time, beside
     the first-customer-turn and first-customer + last-advisor-turn baselines."""
     from copilot.cli.assist import configured_catalog
-    from copilot.evaluation.summaries_eval import evaluate_summaries, read_contacts
     from copilot.engines.factory import make_engine
+    from copilot.evaluation.summaries_eval import evaluate_summaries, read_contacts
 
     settings = Settings()
     if engine_name:
