@@ -49,11 +49,17 @@ def write_shipped(path: Path, model: str, texts: list[str], vectors: np.ndarray)
 def sample_embedding_texts(max_tokens: int) -> list[str]:
     """What an index of the sample articles gives the model to read, in order."""
     from knowledge_base import SAMPLES_DIR
+
+    return embedding_texts([SAMPLES_DIR / "articles"], max_tokens)
+
+
+def embedding_texts(paths: list[Path], max_tokens: int) -> list[str]:
+    """What an index of `paths` gives the model to read, in order."""
     from knowledge_base.chunking import chunk_document
     from knowledge_base.indexer import _screen
     from knowledge_base.loaders import load_paths
 
-    report = load_paths([SAMPLES_DIR / "articles"])
+    report = load_paths(paths)
     _screen(report, allow=False)
     return [
         chunk.embedding_text(doc.title)
