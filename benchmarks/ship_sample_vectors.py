@@ -36,7 +36,10 @@ def main() -> None:
     write_shipped(args.out, embedder.name, texts, vectors)
     took = time.perf_counter() - started
     size = args.out.stat().st_size / 1e3
-    print(f"{len(texts)} chunks embedded with {args.backend} in {took:.1f} s -> {args.out} ({size:.0f} kB)")
+    print(
+        f"{len(texts)} chunks embedded with {args.backend} in {took:.1f} s"
+        f" -> {args.out} ({size:.0f} kB)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ tokens, before normalisation (long texts are averaged over windows by the caller
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -30,12 +32,10 @@ class _GraphBuilder:
         self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
-    def op(self, op_type: str, inputs: list[str], domain: str = "", **attrs: object) -> str:
+    def op(self, op_type: str, inputs: list[str], domain: str = "", **attrs: Any) -> str:
         self._count += 1
         out = f"{op_type.lower()}_{self._count}"
-        self.nodes.append(
-            helper.make_node(op_type, inputs, [out], domain=domain or None, **attrs)
-        )
+        self.nodes.append(helper.make_node(op_type, inputs, [out], domain=domain or None, **attrs))
         return out
 
 
@@ -70,12 +70,17 @@ def build_encoder(model: E5ModelFile) -> bytes:
     head_dim = hidden // heads
     x = _layer_norm(g, "embeddings", model, "emb.ln")
     # Additive attention bias from the mask: 0 for tokens, -1e4 for padding.
-    bias = g.op("Mul", [g.op("Sub", ["mask", g.const("one", np.float32(1.0))]),
-                        g.const("big", np.float32(1e4))])
+    bias = g.op(
+        "Mul",
+        [
+            g.op("Sub", ["mask", g.const("one", np.array(1.0, np.float32))]),
+            g.const("big", np.array(1e4, np.float32)),
+        ],
+    )
     bias = g.op("Unsqueeze", [bias, g.const("axes12", np.array([1, 2], np.int64))])
     split_heads = g.const("split_heads", np.array([0, 0, heads, head_dim], np.int64))
     merge_heads = g.const("merge_heads", np.array([0, 0, hidden], np.int64))
-    scale = g.const("scale", np.float32(1.0 / np.sqrt(head_dim)))
+    scale = g.const("scale", np.array(1.0 / np.sqrt(head_dim), np.float32))
     for layer in range(model.layers):
         p = f"l{layer}"
         q, k, v = (_linear(g, x, model, f"{p}.{n}", hidden) for n in ("q", "k", "v"))
@@ -92,15 +97,20 @@ def build_encoder(model: E5ModelFile) -> bytes:
         x = _layer_norm(g, g.op("Add", [x, out]), model, f"{p}.oln")
     # Mean over the real tokens of each row.
     mask3 = g.op("Unsqueeze", ["mask", g.const("axis2", np.array([2], np.int64))])
-    summed = g.op("ReduceSum", [g.op("Mul", [x, mask3]), g.const("axis1", np.array([1], np.int64))],
-                  keepdims=0)
+    summed = g.op(
+        "ReduceSum",
+        [g.op("Mul", [x, mask3]), g.const("axis1", np.array([1], np.int64))],
+        keepdims=0,
+    )
     counts = g.op("ReduceSum", [mask3, "axis1"], keepdims=0)
     g.nodes.append(helper.make_node("Div", [summed, counts], ["pooled"]))
     graph = helper.make_graph(
         g.nodes,
         "e5_small_encoder",
         [
-            helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", "len", hidden]),
+            helper.make_tensor_value_info(
+                "embeddings", TensorProto.FLOAT, ["batch", "len", hidden]
+            ),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "len"]),
         ],
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", hidden])],

@@ -32,7 +32,8 @@ def bundled_model_path() -> Path:
 
 @dataclass(frozen=True)
 class Q4Tensor:
-    """A [rows, cols] matrix of Q4_0 blocks: `scales` [rows, cols/32], `nibbles` [rows, cols/32, 16]."""
+    """A [rows, cols] matrix of Q4_0 blocks: `scales` [rows, cols/32] and `nibbles`
+    [rows, cols/32, 16]."""
 
     scales: np.ndarray
     nibbles: np.ndarray
@@ -59,11 +60,12 @@ class E5ModelFile:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or bundled_model_path()
         self._data = np.memmap(self.path, dtype=np.uint8, mode="r")
+        self._buffer = memoryview(self._data)  # type: ignore[arg-type]
         self._parse()
 
     def _read(self, fmt: str) -> tuple:
         size = struct.calcsize(fmt)
-        values = struct.unpack_from(fmt, self._data, self._at)
+        values = struct.unpack_from(fmt, self._buffer, self._at)
         self._at += size
         return values
 
@@ -103,8 +105,8 @@ class E5ModelFile:
     def _parse_normalisation(self, count: int, at: int) -> dict[int, str]:
         table: dict[int, str] = {}
         for _ in range(count):
-            cp, n_out = struct.unpack_from("<IB", self._data, at)
-            outs = struct.unpack_from(f"<{n_out}I", self._data, at + 5)
+            cp, n_out = struct.unpack_from("<IB", self._buffer, at)
+            outs = struct.unpack_from(f"<{n_out}I", self._buffer, at + 5)
             table[cp] = "".join(chr(c) for c in outs)
             at += 5 + 4 * n_out
         return table

@@ -24,13 +24,13 @@ from knowledge_base.catalog import Catalog, find_catalog, recorded_catalog
 from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
 from knowledge_base.embeddings import CopilotEmbeddingFunction
-from knowledge_base.shipped_vectors import ShippedFirst
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.injection import describe, scan_document, strip_invisible
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
 from knowledge_base.locks import held_lock
 from knowledge_base.settings import KnowledgeBaseSettings
+from knowledge_base.shipped_vectors import ShippedFirst
 from knowledge_base.store import (
     check_kb_name,
     collection_name,

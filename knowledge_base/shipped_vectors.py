@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,11 @@ def write_shipped(path: Path, model: str, texts: list[str], vectors: np.ndarray)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(
-        tmp, model=np.array(model), keys=keys, vectors=rows, digest=np.array(_digest(model, keys, rows))
+        tmp,
+        model=np.array(model),
+        keys=keys,
+        vectors=rows,
+        digest=np.array(_digest(model, keys, rows)),
     )
     tmp.replace(path)
 
@@ -104,7 +109,7 @@ class ShippedFirst:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         found = [self.known.get(text_key(self.name, t)) for t in texts]
         missing = [i for i, v in enumerate(found) if v is None]
-        fresh = self.embedder.embed_passages([texts[i] for i in missing]) if missing else []
+        fresh: Any = self.embedder.embed_passages([texts[i] for i in missing]) if missing else []
         for i, vector in zip(missing, fresh, strict=True):
             found[i] = np.asarray(vector, dtype=np.float32)
         self.reused += len(texts) - len(missing)

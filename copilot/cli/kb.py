@@ -14,8 +14,8 @@ from rich.progress import (
     Task,
     TimeRemainingColumn,
 )
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
 from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
 from copilot.config import Settings

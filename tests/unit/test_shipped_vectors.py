@@ -11,7 +11,6 @@ import pytest
 from copilot.config import Settings
 from knowledge_base.embeddings import E5Embedder, HashEmbedder
 from knowledge_base.indexer import index_paths
-from knowledge_base.store import KnowledgeBase
 from knowledge_base.shipped_vectors import (
     embedding_texts,
     sample_embedding_texts,
@@ -19,6 +18,7 @@ from knowledge_base.shipped_vectors import (
     text_key,
     write_shipped,
 )
+from knowledge_base.store import KnowledgeBase
 from tests.conftest import write_article
 
 
