@@ -129,3 +129,11 @@ def test_a_refused_accept_through_the_graph_leaves_the_draft_waiting(
         assert not copilot.graph.get_state(config).next
         (row,) = copilot.store.suggestions()  # type: ignore[union-attr]
         assert row["decision"]["kind"] == "edit"
+
+
+def test_an_llm_engine_without_a_model_is_an_engine_error(settings: Settings) -> None:
+    from copilot.engines.factory import make_engine
+    from copilot.errors import EngineError
+
+    with pytest.raises(EngineError, match="COPILOT_LLM_MODEL"):
+        make_engine(settings.model_copy(update={"engine": "llm", "llm_model": None}))
