@@ -137,3 +137,28 @@ def test_an_llm_engine_without_a_model_is_an_engine_error(settings: Settings) ->
 
     with pytest.raises(EngineError, match="COPILOT_LLM_MODEL"):
         make_engine(settings.model_copy(update={"engine": "llm", "llm_model": None}))
+
+
+def test_a_new_turn_over_a_waiting_draft_through_the_graph_supersedes_it(
+    retriever: Retriever, settings: Settings
+) -> None:
+    """A server client sends the next turn without deciding: the waiting draft goes on record
+    as superseded, and the next decision lands on the draft it was made on."""
+    from langgraph.types import Command
+
+    from copilot.state import SUPERSEDED
+
+    with copilot_over(retriever, settings) as copilot:
+        config = {"configurable": {"thread_id": "served"}}
+        copilot.graph.invoke({"turn": TURN}, config, context=copilot.context())
+        second = "And can you waive the fee this once?"
+        copilot.graph.invoke({"turn": second}, config, context=copilot.context())
+        copilot.graph.invoke(
+            Command(resume={"kind": "reject", "reason": "no"}), config, context=copilot.context()
+        )
+        rows = copilot.store.suggestions()  # type: ignore[union-attr]
+        assert [(r["decision"]["kind"], r["decision"]["reason"]) for r in rows] == [
+            ("reject", SUPERSEDED),
+            ("reject", "no"),
+        ]
+        assert copilot.store.verify().ok  # type: ignore[union-attr]
