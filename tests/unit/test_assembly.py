@@ -162,3 +162,31 @@ def test_a_new_turn_over_a_waiting_draft_through_the_graph_supersedes_it(
             ("reject", "no"),
         ]
         assert copilot.store.verify().ok  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"COPILOT_KB": "nowhere"}, "not indexed"),
+        ({"COPILOT_ENGINE": "llm"}, "COPILOT_LLM_MODEL"),
+    ],
+)
+def test_a_served_run_without_a_kb_or_a_model_is_a_copilot_error(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], said: str
+) -> None:
+    """LangGraph Server's first run opens the copilot from the settings: what is missing is
+    reported as the one-line error a user can act on (the run fails with it, nothing opens)."""
+    import copilot.context
+
+    # importing the server module registers its opener for the whole process: undone after
+    monkeypatch.setattr(copilot.context, "_served", copilot.context._served)
+    import copilot.server
+
+    copilot.context.serve(copilot.server.served_context)
+    monkeypatch.setattr(copilot.server, "_opened", [])
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    graph = build_graph(copilot.context.RunOptions).compile(checkpointer=InMemorySaver())
+    with pytest.raises(CopilotError, match=said):
+        graph.invoke({"turn": "hello"}, {"configurable": {"thread_id": "t"}})
+    assert copilot.server._opened == []
