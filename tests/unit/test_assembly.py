@@ -190,3 +190,24 @@ def test_a_served_run_without_a_kb_or_a_model_is_a_copilot_error(
     with pytest.raises(CopilotError, match=said):
         graph.invoke({"turn": "hello"}, {"configurable": {"thread_id": "t"}})
     assert copilot.server._opened == []
+
+
+def test_a_category_correction_records_the_corrected_suggestion(
+    retriever: Retriever, settings: Settings
+) -> None:
+    from copilot.state import SUPERSEDED
+
+    with copilot_over(retriever, settings) as copilot:
+        session = copilot.session("corrected")
+        first = session.customer_turn(TURN)
+        corrected = session.correct_category("complaint")
+        assert corrected.route.category != first.route.category
+        session.decide(Decision(kind="reject", reason="not now"))
+        rows = copilot.store.suggestions()  # type: ignore[union-attr]
+        assert [(r["decision"]["reason"], r["category"]) for r in rows] == [
+            (SUPERSEDED, first.route.category),
+            ("not now", "complaint"),
+        ]
+        turns = copilot.store.conversation(rows[0]["contact_id"])  # type: ignore[union-attr]
+        assert [t["role"] for t in turns] == ["customer"]  # the correction adds no turn
+        assert copilot.store.verify().ok  # type: ignore[union-attr]
