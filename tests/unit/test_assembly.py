@@ -211,3 +211,19 @@ def test_a_category_correction_records_the_corrected_suggestion(
         turns = copilot.store.conversation(rows[0]["contact_id"])  # type: ignore[union-attr]
         assert [t["role"] for t in turns] == ["customer"]  # the correction adds no turn
         assert copilot.store.verify().ok  # type: ignore[union-attr]
+
+
+def test_a_served_run_keeps_the_configured_advisor_unless_the_run_names_one(
+    retriever: Retriever, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copilot.context
+    from copilot.context import RunOptions
+
+    with copilot_over(retriever, settings) as root:  # its advisor: "ana" (COPILOT_ADVISOR)
+        monkeypatch.setattr(copilot.context, "_served", root.context)
+        graph = build_graph(RunOptions).compile(checkpointer=InMemorySaver())
+        for thread, options in (("plain", RunOptions()), ("named", RunOptions(advisor="bo"))):
+            config = {"configurable": {"thread_id": thread}}
+            graph.invoke({"turn": TURN}, config, context=options)
+        rows = root.store.suggestions()  # type: ignore[union-attr]
+        assert [r["advisor"] for r in rows] == ["ana", "bo"]
