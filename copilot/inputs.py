@@ -42,7 +42,9 @@ def numbered_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise KnowledgeBaseError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
+            raise KnowledgeBaseError(
+                f"{path}:{number}: invalid JSON ({exc.msg}); expected JSON lines, one object a line"
+            ) from exc
         if not isinstance(row, dict):
             raise KnowledgeBaseError(f"{path}:{number}: expected a JSON object, not {row!r:.40}")
         rows.append((number, row))

@@ -1,6 +1,9 @@
 """The `copilot` command: thin commands over the library.
 
-Library errors become one line on stderr and a non-zero exit; nothing here holds logic of its own.
+Every error a user can act on is one line on stderr (`error: ...`) and a non-zero exit: library
+errors (`CopilotError`) and the machine's (`OSError`) with status 1, a wrong option or argument
+with status 2 (click's own usage errors, folded into one line by `CopilotGroup`). Nothing here
+holds logic of its own.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CopilotError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
             sys.exit(1)
         except OSError as exc:  # the machine's side: a full disk, a permission, a lost mount
             where = f"{exc.filename}: " if exc.filename else ""
@@ -54,7 +57,38 @@ def print_json(payload: Any) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=None))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CopilotGroup(click.Group):
+    """The top-level group: click's usage errors (a missing option, a file that does not exist,
+    a value out of range) become one line `error: ... (see 'copilot CMD --help')`, exit 2, instead
+    of click's four-line usage block."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `copilot kb` alone: its help
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"error: {one_line(exc.format_message())}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def one_line(message: str) -> str:
+    """A message on one line (click's may span several)."""
+    return " ".join(message.split())
+
+
+@click.group(cls=CopilotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="advisor-copilot")
 def cli() -> None:
     """Agent-assist copilot for customer-service advisors."""

@@ -78,6 +78,20 @@ def indexing_note() -> ProgressCallback:
     return note
 
 
+def engine_settings(engine_name: str | None) -> Settings:
+    """The settings with `--engine` applied, checked before anything slow runs: a model that
+    cannot be used (no model name, no key for OpenAI) is one line at once, not after the sample
+    KB was indexed."""
+    settings = Settings()
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    if settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model):
+        from copilot.engines.llm_client import build_chat_model
+
+        build_chat_model(settings)  # raises EngineError naming what is missing
+    return settings
+
+
 def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:
     """A contact kept in memory and not recorded: `assist` runs over a transcript file."""
     if engine_name:
@@ -194,7 +208,7 @@ def assist_cmd(
     """Suggestions for every customer turn of a transcript, then the wrap-up summary."""
     turns = read_transcript(transcript)
     planned = read_decisions(decisions) if decisions else []
-    session = build_session(Settings(), engine_name)
+    session = build_session(engine_settings(engine_name), None)
     if any(t["role"] == "bot" for t in turns):
         first_advisor = next((i for i, t in enumerate(turns) if t["role"] == "advisor"), len(turns))
         earlier = turns[:first_advisor]
@@ -248,9 +262,7 @@ class Utf8Stdin:
 def classify_cmd(engine_name: str | None, as_json: bool) -> None:
     """Route each line of stdin: category, confidence, flags, intent, language, sentiment, and
     prompt-injection flags ("injection:KIND" in the flags column; "injection" in --json)."""
-    settings = Settings()
-    if engine_name:
-        settings = settings.model_copy(update={"engine": engine_name})
+    settings = engine_settings(engine_name)
     engine = make_engine(settings, catalog=configured_catalog(settings))
     lines = Utf8Stdin()
     for line in lines:
@@ -280,9 +292,7 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
 def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> None:
     """The structured wrap-up summary of a transcript."""
     turns = read_transcript(transcript)
-    settings = Settings()
-    if engine_name:
-        settings = settings.model_copy(update={"engine": engine_name})
+    settings = engine_settings(engine_name)
     engine = make_engine(settings, catalog=configured_catalog(settings))
     read = route_turns(engine, turns)
     redactor = read.redactor

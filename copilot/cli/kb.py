@@ -75,6 +75,9 @@ def index_cmd(
     targets = list(paths) + ([SAMPLES_DIR / "articles"] if sample else [])
     if not targets:
         raise KnowledgeBaseError("give at least one PATH to index, or --sample")
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise KnowledgeBaseError(f"no such file or directory: {', '.join(missing)}")
     settings = Settings()
     with Progress(
         "[progress.description]{task.description}",
@@ -97,6 +100,8 @@ def index_cmd(
             check_catalog=check_intents,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    if summary.chunks == 0:  # one line, not a table of zeros
+        raise KnowledgeBaseError(nothing_indexed(targets, summary.failed))
     if as_json:
         print_json(summary.as_dict())
     else:
@@ -115,11 +120,18 @@ def index_cmd(
             stderr.print(
                 f"[yellow]failed[/] {failure['path']}: {failure['error']}", highlight=False
             )
-    nothing = summary.chunks == 0
-    if nothing:
-        click.echo("error: nothing could be indexed", err=True)
-    if nothing or (strict and summary.failed):
+    if strict and summary.failed:
         sys.exit(1)
+
+
+def nothing_indexed(targets: list[Path], failed: list[dict[str, str]]) -> str:
+    """Why a run indexed nothing, in one line: the first file's reason and how many others."""
+    where = ", ".join(str(t) for t in targets)
+    if not failed:
+        return f"nothing could be indexed from {where}: no supported document found"
+    first = failed[0]
+    more = f" (and {len(failed) - 1} more problems)" if len(failed) > 1 else ""
+    return f"nothing could be indexed from {where}: {first['path']}: {first['error']}{more}"
 
 
 @kb.command("search")
@@ -143,7 +155,10 @@ def search_cmd(
     as_json: bool,
 ) -> None:
     """Find the passages that answer QUERY (an article held in several languages is listed
-    once, in the question's language)."""
+    once, in the question's language). Passages are listed best first: the score is the fused
+    relevance that ranks them (higher is better)."""
+    if not query.strip():
+        raise click.BadParameter("the query is empty", param_hint="QUERY")
     settings = Settings()
     retriever = Retriever(KnowledgeBase.open(settings, kb_name))
     result = retriever.search(

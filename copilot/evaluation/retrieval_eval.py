@@ -37,6 +37,8 @@ from knowledge_base.indexer import index_paths
 from knowledge_base.store import KnowledgeBase
 
 GROUP_KEYS = ("lang", "cross_lingual")
+DOCS_SHAPE = '{"id": ..., "title": ..., "text": ..., "lang": "fr"|"en"}'
+QUERY_SHAPE = '{"query": ..., "relevant_ids": ["doc-id", ...]}'
 
 
 @dataclass
@@ -66,12 +68,33 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
         text = row.get("query") or row.get("question")
         if not isinstance(text, str) or not text.strip():
             raise KnowledgeBaseError(
-                f'{path}:{number}: a query needs "query": "..." (or "question")'
+                f'{path}:{number}: a query needs "query": "..." (or "question"); '
+                f"expected {QUERY_SHAPE} a line"
             )
         if not isinstance(row.get("relevant_ids") or [], list):
             raise KnowledgeBaseError(f'{path}:{number}: "relevant_ids" must be a list of ids')
         rows.append(row)
     return rows
+
+
+def check_labels(
+    rows: list[dict[str, Any]], queries: Path, kb: KnowledgeBase, docs: Path | None
+) -> None:
+    """Queries that could only score zero are an error, not a table of zeros: none lists
+    `relevant_ids`, or none of the ids names a document of the knowledge base."""
+    labelled = [set(row.get("relevant_ids") or []) for row in rows]
+    if not any(labelled):
+        raise KnowledgeBaseError(
+            f"{queries}: no query lists relevant_ids, so nothing can be scored "
+            f"(expected {QUERY_SHAPE} a line)"
+        )
+    known = set(kb.manifest["docs"])
+    if not any(ids & known for ids in labelled):
+        example = ", ".join(sorted(known)[:3])
+        raise KnowledgeBaseError(
+            f"{queries}: none of its relevant_ids names a document of "
+            f"{docs or 'the sample knowledge base'} (its ids look like {example})"
+        )
 
 
 def eval_kb_name(docs: Path, settings: Settings) -> str:
@@ -91,7 +114,10 @@ def prepare_kb(
     name = eval_kb_name(docs, settings)
     summary = index_paths([docs], settings, kb=name, progress=progress)
     if summary.chunks == 0:
-        raise KnowledgeBaseError(f"nothing could be indexed from {docs}")
+        raise KnowledgeBaseError(
+            f"nothing could be indexed from {docs}: expected {DOCS_SHAPE} a line (or documents "
+            "that `copilot kb index` reads)"
+        )
     return KnowledgeBase.open(settings, name)
 
 
@@ -228,6 +254,8 @@ def evaluate_retrieval(
     kb = prepare_kb(docs, settings, progress)
     if not rows:
         raise KnowledgeBaseError("no queries to evaluate")
+    if queries:
+        check_labels(rows, queries, kb, docs)
     retriever = Retriever(kb, weights)
     outcomes = run_queries(retriever, rows, k, mode)
     if predictions:
