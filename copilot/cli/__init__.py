@@ -94,7 +94,12 @@ def cli() -> None:
     """Agent-assist copilot for customer-service advisors."""
 
 
-def main() -> None:
+def load_commands() -> click.Group:
+    """The whole command tree: importing the command modules registers their commands."""
     from copilot.cli import assist, evaluate, kb, records, workspace  # noqa: F401 (registers)
 
-    cli()
+    return cli
+
+
+def main() -> None:
+    load_commands()()

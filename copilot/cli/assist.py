@@ -15,13 +15,14 @@ from rich.markup import escape
 
 from copilot.assembly import Copilot
 from copilot.cli import cli, print_json, reports_errors, waiting_for
+from copilot.cli.show import print_handover, print_summary
 from copilot.config import Settings
 from copilot.engines.factory import make_engine
 from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
 from copilot.privacy import Redactor
 from copilot.reading import route_turns
 from copilot.session import CopilotSession, Suggestion
-from copilot.state import NO_ACTION_CATALOGUE, Decision
+from copilot.state import NO_ACTION_CATALOGUE, Decision, Summary
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
 from knowledge_base.errors import KnowledgeBaseError
@@ -215,9 +216,10 @@ def assist_cmd(
         for turn in earlier:
             session.add_turn(turn["role"], turn["text"])
         brief = session.handover()
-        print_json({"handover": brief.model_dump()}) if as_json else Console().print(
-            f"[bold]hand-over brief[/]: {brief.model_dump()}\n"
-        )
+        if as_json:
+            print_json({"handover": brief.model_dump()})
+        else:
+            print_handover(Console(), brief)
         turns = turns[first_advisor:]
     for turn in turns:
         if turn["role"] != "customer":
@@ -232,7 +234,7 @@ def assist_cmd(
     if as_json:
         print_json({"summary": summary.model_dump()})
     else:
-        Console().print("[bold]wrap-up summary[/]", summary.model_dump())
+        print_summary(Console(), summary)
 
 
 class Utf8Stdin:
@@ -310,7 +312,7 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     if as_json:
         print_json(restored)
     else:
-        Console().print(restored)
+        print_summary(Console(), Summary.model_validate(restored))
 
 
 @cli.command("redact")

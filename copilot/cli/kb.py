@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
+from copilot.cli.show import fields_table
 from copilot.config import Settings
 from copilot.retrieval.search import MODES, Retriever, SearchFilters
 from copilot.understanding.pipeline import check_intents
@@ -134,6 +135,13 @@ def nothing_indexed(targets: list[Path], failed: list[dict[str, str]]) -> str:
     return f"nothing could be indexed from {where}: {first['path']}: {first['error']}{more}"
 
 
+SCORE_CAPTION = {
+    "hybrid": "best first · score: fused relevance (standardised e5 + BM25), higher is better",
+    "dense": "best first · score: cosine similarity, higher is better",
+    "lexical": "best first · score: BM25, higher is better",
+}
+
+
 @kb.command("search")
 @click.argument("query")
 @click.option("--kb", "kb_name", help="Knowledge base name.")
@@ -173,7 +181,8 @@ def search_cmd(
         return
     table = Table(
         title=f"{query}  ({result.latency_ms:.0f} ms, confidence "
-        f"{result.confidence:.2f}{', NO POLICY FOUND' if result.abstained else ''})"
+        f"{result.confidence:.2f}{', NO POLICY FOUND' if result.abstained else ''})",
+        caption=SCORE_CAPTION[mode or settings.retrieval_mode],
     )
     for column in ("#", "score", "lang", "title / section", "effective", "passage"):
         table.add_column(column, overflow="fold")
@@ -217,12 +226,6 @@ def stats_cmd(kb_name: str | None, as_json: bool) -> None:
     if as_json:
         print_json(stats)
         return
-    table = Table(title=f"knowledge base '{base.name}'", show_header=False)
-    for key, value in stats.items():
-        if key == "catalog":
-            table.add_row(
-                "catalogue", catalogue_line(base.catalog.describe() if base.catalog else None)
-            )
-        else:
-            table.add_row(key, str(value))
-    stdout.print(table)
+    shown = {k: v for k, v in stats.items() if k not in ("kb", "catalog")}
+    shown["catalogue"] = catalogue_line(stats["catalog"])  # type: ignore[arg-type]
+    stdout.print(fields_table(f"knowledge base '{base.name}'", shown))

@@ -249,15 +249,17 @@ class Retriever:
         if prefer_lang and w.same_lang_boost and mode == "hybrid":
             fused = fused + w.same_lang_boost * (self._lang == prefer_lang)
         allowed = np.flatnonzero(mask)
-        top: list[int] = []
+        placed: list[tuple[int, int]] = []
         if allowed.size:
             # room for the translations that one-card-per-article drops
             pool = k * 3 + 8 if self._translations.any else k
             n = min(pool, allowed.size)
             part = allowed[np.argpartition(-fused[allowed], n - 1)[:n]]
             top = [int(i) for i in part[np.argsort(-fused[part])]]
-            top = self._translations.pick(top, k, prefer_lang, fused, mask)
-        hits = self._passages.hits([(i, float(fused[i])) for i in top])
+            placed = self._translations.placements(top, k, prefer_lang, fused, mask)
+        # a hit carries the score that ranked it: an article shown in the question's language
+        # takes its place (and score) from its best version, so scores fall as the rank does
+        hits = self._passages.hits([(row, float(fused[place])) for row, place in placed])
         if bm25 is None:
             bm25 = self.kb.lexical.scores(full) if self._calibrated else np.zeros(0)
         confidence = self.confidence(dense_full, bm25, mask, full, mode)

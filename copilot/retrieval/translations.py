@@ -94,25 +94,39 @@ class TranslationGroups:
         dropped. An article takes its place at its best-ranked chunk; with `prefer_lang`, its
         best chunk in that language stands there: the first among `ranked`, else (given
         `scores` and the `allowed` mask) the best-scoring allowed one."""
+        return [row for row, _ in self.placements(ranked, k, prefer_lang, scores, allowed)]
+
+    def placements(
+        self,
+        ranked: Sequence[int],
+        k: int,
+        prefer_lang: str | None = None,
+        scores: np.ndarray | None = None,
+        allowed: np.ndarray | None = None,
+    ) -> list[tuple[int, int]]:
+        """`pick`'s rows, each with the row of `ranked` whose place it took (itself, or the
+        article's best chunk in another language): that row's score is what ranks it."""
         claimed: dict[int, str] = {}
         used: set[int] = set()
-        out: list[int] = []
-        for row in ranked:
+        out: list[tuple[int, int]] = []
+        for place in ranked:
             if len(out) == k:
                 break
+            row = place
             if row in used:
                 continue
             group = int(self.group[row])
             if group < 0:
-                out.append(row)
+                out.append((row, place))
                 continue
             lang = str(self.lang[row])
             if group not in claimed:
                 if prefer_lang and lang != prefer_lang:
-                    row = self._version_in(group, prefer_lang, ranked, scores, allowed) or row
+                    found = self._version_in(group, prefer_lang, ranked, scores, allowed)
+                    row = row if found is None else found  # row 0 is a row, not "none"
                     lang = str(self.lang[row])
                 claimed[group] = lang
             if claimed[group] == lang:
                 used.add(row)
-                out.append(row)
+                out.append((row, place))
         return out
