@@ -30,7 +30,7 @@ from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
 from knowledge_base.embeddings import CopilotEmbeddingFunction
 from knowledge_base.errors import KnowledgeBaseError
-from knowledge_base.injection import describe, scan_document, strip_invisible
+from knowledge_base.injection import describe, scan_document
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
 from knowledge_base.locks import held_lock
@@ -48,6 +48,7 @@ from knowledge_base.store import (
     save_sidecar,
     write_manifest,
 )
+from knowledge_base.text_folding import strip_invisible
 from knowledge_base.versions import chunk_metadata, current_flags
 
 ProgressCallback = Callable[[int, int], None]

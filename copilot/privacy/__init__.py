@@ -42,7 +42,7 @@ under a second (``benchmarks/bench_privacy.py`` measures it).
 
 from __future__ import annotations
 
-from knowledge_base.injection import strip_invisible
+from knowledge_base.text_folding import strip_invisible
 
 from .detection import SENSITIVE_TYPES, Entity, detect, has_sensitive_data
 from .redactor import Redaction, Redactor, StreamingRestorer

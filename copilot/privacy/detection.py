@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge_base.injection import strip_invisible
+from knowledge_base.text_folding import strip_invisible
 
 from . import numbers as N
 from . import patterns as P

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base.injection import strip_invisible
+from knowledge_base.text_folding import strip_invisible
 
 from . import contact_memory as M
 from .detection import Entity, detect_with_chains

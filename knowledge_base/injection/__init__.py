@@ -50,9 +50,10 @@ were (four held-out rounds), it caught 37 to 52 % before being extended; treat a
 warning for the advisor or the KB team and keep the real defences (retrieved text is data,
 nothing reaches the customer or the account without the advisor).
 
-Layout: `folding` (strip_invisible and the two views), `vocabulary` (the pattern language and
-shared word lists), `checks`, one `rules_*` module per kind (the rule table), `scanning` (anchors
-and windows), `decoding` (encoded blobs and hidden characters). Callers outside use this module.
+Layout: `folding` (the two views; `strip_invisible` comes from `knowledge_base.text_folding`,
+which personal-data detection shares), `vocabulary` (the pattern language and shared word
+lists), `checks`, one `rules_*` module per kind (the rule table), `scanning` (anchors and
+windows), `decoding` (encoded blobs and hidden characters). Callers outside use this module.
 """
 
 from __future__ import annotations
