@@ -1,5 +1,5 @@
 """`python -m copilot` runs the command line."""
 
-from copilot.cli import main
+from copilot.cli.main import main
 
 main()

@@ -4,6 +4,10 @@ Every error a user can act on is one line on stderr (`error: ...`) and a non-zer
 errors (`CopilotError`) and the machine's (`OSError`) with status 1, a wrong option or argument
 with status 2 (click's own usage errors, folded into one line by `CopilotGroup`). Nothing here
 holds logic of its own.
+
+This module holds the root group and what every command shares; `copilot.cli.main` imports the
+command modules (which register themselves here) and is the entry point, so the package never
+imports its own commands back (no import loop).
 """
 
 from __future__ import annotations
@@ -92,14 +96,3 @@ def one_line(message: str) -> str:
 @click.version_option(package_name="advisor-copilot")
 def cli() -> None:
     """Agent-assist copilot for customer-service advisors."""
-
-
-def load_commands() -> click.Group:
-    """The whole command tree: importing the command modules registers their commands."""
-    from copilot.cli import assist, evaluate, kb, records, workspace  # noqa: F401 (registers)
-
-    return cli
-
-
-def main() -> None:
-    load_commands()()

@@ -21,7 +21,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from copilot.cli import load_commands
+from copilot.cli.main import load_commands
 
 ROOT = load_commands()
 SAMPLE_CALL = (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from copilot.cli import load_commands
+from copilot.cli.main import load_commands
 from copilot.config import Settings
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.indexer import index_paths
