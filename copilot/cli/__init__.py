@@ -22,6 +22,7 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
+from copilot.config import Settings
 from knowledge_base.errors import CopilotError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +51,20 @@ def reports_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def engine_settings(engine_name: str | None) -> Settings:
+    """The settings with `--engine` applied, checked before anything slow runs: a model that
+    cannot be used (no model name, no key for OpenAI) is one line at once, not after the sample
+    KB was indexed."""
+    settings = Settings()
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    if settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model):
+        from copilot.engines.llm_client import build_chat_model
+
+        build_chat_model(settings)  # raises EngineError naming what is missing
+    return settings
 
 
 def waiting_for(kb: str) -> Callable[[], None]:

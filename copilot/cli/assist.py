@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from copilot.assembly import Copilot
-from copilot.cli import cli, print_json, reports_errors, waiting_for
+from copilot.cli import cli, engine_settings, print_json, reports_errors, waiting_for
 from copilot.cli.show import print_handover, print_summary
 from copilot.config import Settings
 from copilot.engines.factory import make_engine
@@ -77,20 +77,6 @@ def indexing_note() -> ProgressCallback:
             said = True
 
     return note
-
-
-def engine_settings(engine_name: str | None) -> Settings:
-    """The settings with `--engine` applied, checked before anything slow runs: a model that
-    cannot be used (no model name, no key for OpenAI) is one line at once, not after the sample
-    KB was indexed."""
-    settings = Settings()
-    if engine_name:
-        settings = settings.model_copy(update={"engine": engine_name})
-    if settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model):
-        from copilot.engines.llm_client import build_chat_model
-
-        build_chat_model(settings)  # raises EngineError naming what is missing
-    return settings
 
 
 def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from copilot.cli import cli, reports_errors
-from copilot.config import Settings
+from copilot.cli import cli, engine_settings, reports_errors
 from knowledge_base.errors import KnowledgeBaseError
 
 
@@ -42,9 +41,7 @@ def workspace_cmd(
     from tui.app import make_app
     from tui.feeds import FeedError, detach_stdin, read_replay
 
-    settings = Settings()
-    if engine_name:
-        settings = settings.model_copy(update={"engine": engine_name})
+    settings = engine_settings(engine_name)  # a model that cannot be used: one line, no UI
     try:
         turns = read_replay(replay) if replay else None
         feed = detach_stdin() if from_stdin else None

@@ -40,15 +40,16 @@ def leaf_commands(group: click.Group = ROOT, path: tuple[str, ...] = ()) -> Iter
 COMMANDS = dict(leaf_commands())
 NAMES = [" ".join(words) for words in COMMANDS]
 
-# What each command needs from outside, so that its failure is tried: "model" (a chat model
-# endpoint, when COPILOT_LLM_MODEL is set), "chroma" (the knowledge base), "postgres" (the
-# record store). A new command must be added here: the test below names it.
+# What each command needs from outside, so that its failure is tried: "model" (a chat model,
+# when COPILOT_LLM_MODEL is set, with no key), "endpoint" (the same endpoint refusing),
+# "chroma" (the knowledge base), "postgres" (the record store). A new command must be added
+# here: the test below names it.
 NEEDS: dict[str, set[str]] = {
-    "assist": {"model", "chroma"},
+    "assist": {"model", "endpoint", "chroma"},
     "audit head": {"postgres"},
     "audit prune": {"postgres"},
     "audit verify": {"postgres"},
-    "classify": {"model", "chroma"},
+    "classify": {"model", "endpoint", "chroma"},
     "eval export-feedback": {"postgres"},
     "eval retrieval": {"chroma"},
     "kb index": {"chroma"},
@@ -57,8 +58,10 @@ NEEDS: dict[str, set[str]] = {
     "redact": set(),
     "report": {"postgres"},
     "review": {"postgres"},
-    "summarize": {"model", "chroma"},
-    "workspace": set(),  # the workspace reports an outside failure in its status bar
+    "summarize": {"model", "endpoint", "chroma"},
+    # a model with no key stops the command before the UI opens; the workspace reports any
+    # other outside failure in its status bar (the TUI's tests)
+    "workspace": {"model"},
 }
 
 UNREACHABLE = {
@@ -196,8 +199,6 @@ def service_cases() -> Iterator[tuple[str, str]]:
     for name in NAMES:
         for need in sorted(NEEDS.get(name, ())):
             yield name, need
-            if need == "model":
-                yield name, "endpoint"
 
 
 def arguments(name: str, tmp_path: Path) -> list[str]:
