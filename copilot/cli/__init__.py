@@ -13,6 +13,7 @@ imports its own commands back (no import loop).
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -118,3 +119,10 @@ def one_line(message: str) -> str:
 @click.version_option(package_name="advisor-copilot")
 def cli() -> None:
     """Agent-assist copilot for customer-service advisors."""
+
+
+def main() -> None:
+    """The entry point that console scripts generated before `copilot.cli.main` existed still
+    name (`copilot.cli:main`); a fresh `pip install` points `copilot` at `copilot.cli.main:main`.
+    Imported by name at call time so that this package never imports its commands back."""
+    importlib.import_module("copilot.cli.main").main()
