@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from copilot.cli import cli, print_json, reports_errors, stdout
+from copilot.cli import cli, engine_settings, print_json, reports_errors, stdout
 from copilot.config import Settings
 from copilot.evaluation.retrieval_eval import evaluate_retrieval
 from copilot.retrieval.search import MODES
@@ -88,11 +88,9 @@ def summaries_cmd(data: Path, engine_name: str | None, limit: int | None, as_jso
     from copilot.engines.factory import make_engine
     from copilot.evaluation.summaries_eval import evaluate_summaries, read_contacts
 
-    settings = Settings()
-    if engine_name:
-        settings = settings.model_copy(update={"engine": engine_name})
-    engine = make_engine(settings, catalog=configured_catalog(settings))
+    settings = engine_settings(engine_name)
     contacts = read_contacts(data)[:limit]
+    engine = make_engine(settings, catalog=configured_catalog(settings))
     report = evaluate_summaries(engine, contacts)
     if as_json:
         print_json(report)

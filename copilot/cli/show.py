@@ -44,8 +44,10 @@ def fields_table(title: str, fields: Mapping[str, Any]) -> Table:
 def print_summary(out: Console, summary: Summary) -> None:
     fields = summary.model_dump()
     engine = fields.pop("engine")
+    fields = {"case_note": fields.pop("text", ""), **fields}
     start, end = fields.pop("sentiment_start"), fields.pop("sentiment_end")
-    fields["sentiment"] = f"{start} → {end}"
+    trend = fields.pop("sentiment_trend", None)
+    fields["sentiment"] = f"{start} → {end}" + (f" ({trend})" if trend else "")
     out.print(fields_table(f"wrap-up summary ({engine})", fields))
 
 

@@ -51,6 +51,8 @@ NEEDS: dict[str, set[str]] = {
     "audit verify": {"postgres"},
     "classify": {"model", "endpoint", "chroma"},
     "eval export-feedback": {"postgres"},
+    "eval summaries": {"model", "endpoint", "chroma"},
+    "export case-notes": {"postgres"},
     "eval retrieval": {"chroma"},
     "kb index": {"chroma"},
     "kb search": {"chroma"},
@@ -75,6 +77,13 @@ UNREACHABLE = {
     "chroma": {"COPILOT_CHROMA_URL": "http://127.0.0.1:9", "COPILOT_CHROMA_TIMEOUT_S": "3"},
     "postgres": {"COPILOT_DATABASE_URL": "postgresql://copilot@127.0.0.1:9/copilot"},
 }
+
+
+CONTACT = (
+    '{"id": "c1", "turns": [{"role": "customer", "text": "Why was I charged a late fee?"}, '
+    '{"role": "advisor", "text": "Let me check the fee."}], '
+    '"references": ["The customer asked about a late fee."]}\n'
+)
 
 
 def run(args: list[str], stdin: str = "late fee?\n", env: dict[str, str] | None = None) -> Result:
@@ -166,6 +175,7 @@ def given_inputs(tmp_path: Path) -> dict[str, list[list[str]]]:
         "assist": [["--transcript", t] for t in bad_transcripts],
         "summarize": [["--transcript", t] for t in bad_transcripts],
         "workspace": [["--replay", t] for t in bad_transcripts],
+        "eval summaries": [["--data", d] for d in (empty, notes, not_turns)],
         "audit verify": [["--expect-head", "not a head"]],
         "audit prune": [[]],  # no retention period set
         "report": [["--since", "last tuesday"]],
@@ -179,6 +189,7 @@ GIVEN_NAMES = [
     "audit verify",
     "eval export-feedback",
     "eval retrieval",
+    "eval summaries",
     "kb index",
     "kb search",
     "report",
@@ -210,6 +221,8 @@ def arguments(name: str, tmp_path: Path) -> list[str]:
         "kb search": ["late fee"],
         "audit prune": ["--days", "30"],
         "eval export-feedback": [str(tmp_path / "out.jsonl")],
+        "eval summaries": ["--data", write(tmp_path, "contacts.jsonl", CONTACT)],
+        "export case-notes": ["--out", str(tmp_path / "notes")],
     }.get(name, [])
 
 
