@@ -46,9 +46,7 @@ def test_the_question_covers_the_next_text_only() -> None:
 
 def test_a_text_that_gives_the_date_itself_leaves_no_question() -> None:
     redactor = Redactor()
-    assert redactor.redact("my date of birth is 14/03/1986").text == (
-        "my date of birth is <DOB_1>"
-    )
+    assert redactor.redact("my date of birth is 14/03/1986").text == ("my date of birth is <DOB_1>")
     assert redactor.redact("12/07/1958").text == "12/07/1958"
 
 
