@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,10 @@ from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
 from knowledge_base.embeddings import CopilotEmbeddingFunction
 from knowledge_base.errors import KnowledgeBaseError
-from knowledge_base.injection import describe, scan_document
 from knowledge_base.lexical import LexicalIndex
-from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
+from knowledge_base.loaders import load_paths
 from knowledge_base.locks import held_lock
+from knowledge_base.quarantine import screen, source_file
 from knowledge_base.settings import KnowledgeBaseSettings
 from knowledge_base.shipped_vectors import ShippedFirst
 from knowledge_base.store import (
@@ -48,7 +48,6 @@ from knowledge_base.store import (
     save_sidecar,
     write_manifest,
 )
-from knowledge_base.text_folding import strip_invisible
 from knowledge_base.versions import chunk_metadata, current_flags
 
 ProgressCallback = Callable[[int, int], None]
@@ -94,12 +93,6 @@ def _kb_lock(
     )
 
 
-def _source_file(source: str) -> str:
-    """'path/file.jsonl:12' -> 'path/file.jsonl' (JSONL records carry their line)."""
-    head, sep, tail = source.rpartition(":")
-    return head if sep and tail.isdigit() else source
-
-
 def _under(file: str, roots: list[Path]) -> bool:
     path = Path(file)
     return any(path == root or path.is_relative_to(root) for root in roots)
@@ -109,7 +102,7 @@ def _doc_record(doc: Document, chunk_count: int) -> dict[str, Any]:
     return {
         "hash": doc.content_hash,
         "source": doc.source,
-        "file": str(Path(_source_file(doc.source)).resolve()),
+        "file": str(Path(source_file(doc.source)).resolve()),
         "title": doc.title,
         "lang": doc.lang,
         "audience": doc.audience,
@@ -149,26 +142,6 @@ def _catalog_after(
     return recorded
 
 
-def _screen(report: LoadReport, allow: bool) -> None:
-    """Documents that try to give the assistant instructions are reported and kept out (unless
-    allowed); every kept document loses its invisible Unicode."""
-    clean = []
-    for doc in report.documents:
-        findings = scan_document(doc.screened_text)
-        if findings and not allow:
-            report.failures.append(
-                LoadFailure(
-                    doc.source, f"quarantined: {describe(findings)} (index it anyway with --allow)"
-                )
-            )
-            report.failed_sources.add(_source_file(doc.source))  # a clean earlier version stays
-        else:
-            clean.append(
-                replace(doc, title=strip_invisible(doc.title), text=strip_invisible(doc.text))
-            )
-    report.documents = clean
-
-
 def index_paths(
     paths: list[Path],
     settings: KnowledgeBaseSettings,
@@ -193,7 +166,7 @@ def index_paths(
     started = time.perf_counter()
     kb = check_kb_name(kb or settings.kb)
     report = load_paths(paths, max_bytes=int(settings.max_file_mb * 1_000_000))
-    _screen(report, allow_injections)
+    screen(report, allow_injections)
     summary = IndexSummary(failed=[{"path": f.path, "error": f.error} for f in report.failures])
     roots = [p.resolve() for p in paths if p.exists()]
     ef = CopilotEmbeddingFunction(

@@ -61,11 +61,11 @@ def sample_embedding_texts(max_tokens: int) -> list[str]:
 def embedding_texts(paths: list[Path], max_tokens: int) -> list[str]:
     """What an index of `paths` gives the model to read, in order."""
     from knowledge_base.chunking import chunk_document
-    from knowledge_base.indexer import _screen
     from knowledge_base.loaders import load_paths
+    from knowledge_base.quarantine import screen
 
     report = load_paths(paths)
-    _screen(report, allow=False)
+    screen(report, allow=False)
     return [
         chunk.embedding_text(doc.title)
         for doc in report.documents
