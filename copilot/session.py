@@ -28,7 +28,16 @@ from copilot.limits import redact_turn
 from copilot.nodes.review import final_text, redacted_decision
 from copilot.privacy import Redaction, Redactor, StreamingRestorer
 from copilot.recording import Recorder
-from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
+from copilot.state import (
+    SUPERSEDED,
+    Card,
+    Decision,
+    Draft,
+    HandoverBrief,
+    NextAction,
+    Summary,
+    unfilled_slot_note,
+)
 from copilot.tracing import private_tracing_callbacks
 from copilot.understanding.routing import Route
 from knowledge_base.catalog import ActionSpec
@@ -210,6 +219,8 @@ class CopilotSession:
         refusal = waiting.draft.one_key_refusal
         if decision.kind == "accept" and refusal:
             raise DraftNotSendable(refusal)
+        if decision.kind == "edit" and (open_slots := unfilled_slot_note(decision.text or "")):
+            raise DraftNotSendable(open_slots)
         # cleaned, then redacted: the graph gets no raw value, even one a citation mark split
         cleaned = final_text(decision, self._values().get("draft"))
         decision = redacted_decision(decision.model_copy(update={"text": cleaned}), self.redactor)

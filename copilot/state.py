@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.drafting.grounding import unfilled_slots
+
 Role = Literal["customer", "advisor", "bot"]
 DecisionKind = Literal["accept", "edit", "reject", "regenerate"]
 SUPERSEDED = "superseded by a newer turn"
@@ -72,6 +74,8 @@ class Draft(BaseModel):
         if self.mode == "reply" and self.internal:
             cited = ", ".join(f"[{n}]" for n in self.internal)
             return f"this reply cites a passage for advisors only ({cited}): edit it before sending"
+        if self.mode == "reply" and (open_slots := unfilled_slot_note(self.text)):
+            return open_slots
         return None
 
     @property
@@ -81,6 +85,15 @@ class Draft(BaseModel):
         return self.mode == "reply" and not (
             self.unsupported or self.unverified or self.internal or self.fragments
         )
+
+
+def unfilled_slot_note(text: str) -> str | None:
+    """What to say when a reply still has a template slot the engine could not fill ("[days?]"):
+    sent as it stands, the customer would read a sentence with a hole in it."""
+    missing = unfilled_slots(text)
+    if not missing:
+        return None
+    return f"fill {', '.join(f'[{slot}?]' for slot in missing)} before sending: edit it (e)"
 
 
 NO_ACTION_CATALOGUE = "no action catalogue for this knowledge base"

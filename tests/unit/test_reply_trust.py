@@ -308,3 +308,27 @@ def test_a_briefing_note_on_another_language_source_is_no_unsupported_sentence()
     assert draft.mode == "briefing" and "source in French" in draft.text
     found = check_draft(draft.text, {1: passage, 2: passage}, [], ADVISORY_HEADINGS)
     assert found.unsupported == []
+
+
+def test_a_reply_with_an_open_slot_is_never_sent_as_it_stands(retriever: Retriever) -> None:
+    """Accepted as is, "due on [due_date?]" would reach the customer as "due on was not paid"."""
+
+    class LeavesASlot(OfflineEngine):
+        def draft(self, **kwargs):  # type: ignore[no-untyped-def]
+            n = next(c.n for c in kwargs["cards"] if c.audience == "customer")
+            return Draft(
+                mode="reply", text=f"Your instalment due on [due_date?] was not paid [{n}]."
+            )
+
+    assert Draft(mode="reply", text="Due on [due_date?].").one_key_refusal == (
+        "fill [due_date?] before sending: edit it (e)"
+    )
+    s = session(retriever, engine=LeavesASlot(LanguageUnderstanding(), macros=[]))
+    s.customer_turn("Why was I charged a late fee?")
+    with pytest.raises(DraftNotSendable, match=r"fill \[due_date\?\]"):
+        s.decide(Decision(kind="accept"))
+    with pytest.raises(DraftNotSendable, match=r"fill \[due_date\?\]"):
+        s.decide(Decision(kind="edit", text="Your instalment due on [due_date?] was not paid."))
+    assert (
+        s.decide(Decision(kind="edit", text="Your instalment due on 3 May was not paid.")) is None
+    )
