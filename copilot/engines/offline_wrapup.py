@@ -14,7 +14,7 @@ from typing import Any
 
 from copilot.engines.wrapup_scorer import ScorerWeights, case_note_text, load_weights, pick
 from copilot.engines.wrapup_sentences import Sentence, contact_sentences, strip_opener
-from copilot.state import SUPERSEDED, Summary
+from copilot.state import Summary
 from knowledge_base.language import detect_language
 
 PLACEHOLDER = re.compile(r"<([A-Z]+)_\d+>")
@@ -190,7 +190,9 @@ def extract_summary(
 
 
 def _decisions(suggestions: list[dict[str, Any]], commitments: list[str]) -> list[str]:
-    """What the advisor did with the copilot's suggestions (briefings, sent replies, rejects)."""
+    """What the advisor did for the customer with the copilot's suggestions (briefings led,
+    replies sent). A rejected draft is the advisor's work with the tool, not something done for
+    the customer: the audit trail keeps it, the case note does not."""
     taken: list[str] = []
     for record in suggestions:
         decision = record.get("decision") or {}
@@ -206,8 +208,6 @@ def _decisions(suggestions: list[dict[str, Any]], commitments: list[str]) -> lis
                 for s in contact_sentences([{"role": "advisor", "text": sent}])
                 if COMMITMENT.search(s.text)
             ]
-        elif decision.get("kind") == "reject" and decision.get("reason") != SUPERSEDED:
-            taken.append(f"rejected a draft ({decision.get('reason') or 'no reason given'})")
     return taken
 
 
