@@ -110,7 +110,9 @@ def cross_validate_tweets(tweets, tweet_x, lender, lender_x, seed: int) -> dict[
         x = np.vstack([lender_x, tweet_x[train]])
         model = SentimentModel(fit_model(examples, x, embedder_name="e5", seed=seed))
         for i, reading in zip(
-            test, model_predictions(model, [tweets[i].text for i in test], tweet_x[test])
+            test,
+            model_predictions(model, [tweets[i].text for i in test], tweet_x[test]),
+            strict=False,
         ):
             model_out[i] = reading.sentiment
         for lang in ("en", "fr"):
@@ -119,7 +121,7 @@ def cross_validate_tweets(tweets, tweet_x, lender, lender_x, seed: int) -> dict[
             bow = bag_of_words().fit(
                 [tweets[i].text for i in tr], [tweets[i].sentiment for i in tr]
             )
-            for i, label in zip(te, bow.predict([tweets[i].text for i in te])):
+            for i, label in zip(te, bow.predict([tweets[i].text for i in te]), strict=False):
                 bow_out[i] = str(label)
     return {"model": model_out, "bow": bow_out}
 
@@ -134,7 +136,9 @@ def cross_validate_lender(lender, lender_x, tweets, tweet_x, seed: int) -> list[
         x = np.vstack([lender_x[train], tweet_x]) if len(tweets) else lender_x[train]
         model = SentimentModel(fit_model(examples, x, embedder_name="e5", seed=seed))
         for i, reading in zip(
-            test, model_predictions(model, [lender[i].text for i in test], lender_x[test])
+            test,
+            model_predictions(model, [lender[i].text for i in test], lender_x[test]),
+            strict=False,
         ):
             out[i] = reading
     return out
