@@ -118,8 +118,8 @@ def describe_feeling(
     sentiment: str, emotion: str | None = None, intensity: int | None = None
 ) -> str:
     """A short phrase for an advisor: "neutral", "positive, satisfied", "negative, angry (3/3)"."""
-    if emotion is None or intensity is None:
-        emotion, intensity = default_feeling(sentiment)
+    if emotion not in EMOTIONS_OF.get(sentiment, ()) or intensity is None:
+        emotion, intensity = default_feeling(sentiment)  # none given, or not one of this polarity
     if sentiment == "neutral" and emotion == "calm":
         return "neutral"
     words = f"{sentiment}, {emotion.replace('_', ' ')}"
