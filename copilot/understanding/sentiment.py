@@ -38,7 +38,7 @@ FORMAT = 1
 
 Polarity = Literal["negative", "neutral", "positive"]
 POLARITIES: tuple[Polarity, ...] = ("negative", "neutral", "positive")
-EMOTIONS: tuple[Emotion, ...] = tuple(EMOTION_RULES)  # type: ignore[assignment]
+EMOTIONS: tuple[Emotion, ...] = tuple(EMOTION_RULES)  # type: ignore[arg-type]
 EMOTIONS_OF: dict[str, tuple[Emotion, ...]] = {
     p: tuple(e for e in EMOTIONS if EMOTION_RULES[e][0] == p) for p in POLARITIES
 }
