@@ -109,6 +109,14 @@ def _e5_model(backend: str) -> Any:
             E5Embedder._models[backend] = model
         return model
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of many texts in one model call (the same vectors, one by one)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(self.model().query(list(texts)), dtype=np.float32).reshape(
+            len(texts), -1
+        )
+
 
 @lru_cache(maxsize=512)
 def _cached_e5_query(backend: str, text: str) -> np.ndarray:

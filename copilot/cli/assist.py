@@ -23,6 +23,7 @@ from copilot.privacy import Redactor
 from copilot.reading import route_turns
 from copilot.session import CopilotSession, Suggestion
 from copilot.state import NO_ACTION_CATALOGUE, Decision, Summary
+from copilot.understanding.sentiment import describe_feeling
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
 from knowledge_base.errors import KnowledgeBaseError
@@ -144,7 +145,8 @@ def print_suggestion(s: Suggestion) -> None:
     flags = f" flags={','.join(f.value for f in r.flags)}" if r.flags else ""
     out.print(
         f"[bold]{r.category.value}[/] ({r.confidence:.2f}) intent={r.intent} "
-        f"lang={r.language} sentiment={r.sentiment}{flags}  [dim]{s.engine}, "
+        f"lang={r.language} sentiment={describe_feeling(r.sentiment, r.emotion, r.intensity)}"
+        f"{flags}  [dim]{s.engine}, "
         f"{s.latency_ms:.0f} ms[/]",
         highlight=False,
     )

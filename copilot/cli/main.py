@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from copilot.cli import assist, cli, evaluate, kb, records, workspace  # noqa: F401 (registers)
+from copilot.cli import assist, cli, evaluate, kb, records, train, workspace  # noqa: F401 (registers)
 
 
 def load_commands() -> click.Group:

@@ -31,6 +31,7 @@ from copilot.engines.offline_wrapup import identifier_label
 from copilot.privacy import SENSITIVE_TYPES, Redactor
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from copilot.understanding.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Route, escalate
+from copilot.understanding.sentiment import feeling_of
 from knowledge_base.language import detect_language
 from prompts import load_prompt
 
@@ -266,8 +267,8 @@ class LLMEngine:
         note: data.SummaryNote = self._structured(data.SummaryNote, messages, prompt.version)
         fields = note.model_dump()
         if routes:  # the routes measured the sentiment turn by turn: they win over a guess
-            fields["sentiment_start"] = routes[0].get("sentiment", note.sentiment_start)
-            fields["sentiment_end"] = routes[-1].get("sentiment", note.sentiment_end)
+            fields["sentiment_start"] = feeling_of(routes[0], note.sentiment_start)
+            fields["sentiment_end"] = feeling_of(routes[-1], note.sentiment_end)
             fields["sentiment_trend"] = routes[-1].get("sentiment_trend", "stable")
         spoken = " ".join(str(t.get("text", "")) for t in transcript)
         fields["identifiers"] = list(dict.fromkeys(_PLACEHOLDER.findall(spoken)))

@@ -15,6 +15,7 @@ from typing import Any
 from copilot.engines.wrapup_scorer import ScorerWeights, case_note_text, load_weights, pick
 from copilot.engines.wrapup_sentences import Sentence, contact_sentences, strip_opener
 from copilot.state import Summary
+from copilot.understanding.sentiment import feeling_of
 from knowledge_base.language import detect_language
 
 PLACEHOLDER = re.compile(r"<([A-Z]+)_\d+>")
@@ -222,8 +223,7 @@ def _sentiment(routes: list[dict[str, Any]]) -> tuple[str, str, str]:
     """Start, end and trend as the understanding step measured them turn by turn."""
     if not routes:
         return "neutral", "neutral", "stable"
-    start = str(routes[0].get("sentiment", "neutral"))
-    end = str(routes[-1].get("sentiment", "neutral"))
+    start, end = feeling_of(routes[0]), feeling_of(routes[-1])
     scores = [float(r.get("sentiment_score", 0.0)) for r in routes]
     if len(scores) < 2 or abs(scores[-1] - scores[0]) < 0.2:
         trend = str(routes[-1].get("sentiment_trend", "stable"))

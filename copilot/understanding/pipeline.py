@@ -14,6 +14,8 @@ costs more than briefing an advisor for nothing. Intents that exist only because
 out-of-domain question is not sent to them by chance. A KB without intents is routed by the cue
 rules alone: a routine question unless a cue says otherwise, intent `routing.NO_INTENT`.
 
+Sentiment, intensity and emotion come from `copilot.understanding.sentiment`: a learned model on
+the turn's own query vector when the embedder is the one it was trained on, else the lexicon.
 The earlier turns of the conversation give the sentiment trend, keep the flags that stay true
 (a vulnerable customer, a suspected fraud, a legal threat), and give a very short follow-up
 ("and the second one?") the context it lacks.
@@ -43,6 +45,7 @@ from copilot.understanding.routing import (
     Route,
     escalate,
 )
+from copilot.understanding.sentiment import SentimentReader, sentiment_trend
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.atomic import load_array_or_none, save_array_atomic
 from knowledge_base.catalog import Catalog
@@ -202,6 +205,7 @@ class Understanding:
         self.intents = list(intents)
         self._by_id = {spec.id: spec for spec in self.intents}
         self._index = {spec.id: i for i, spec in enumerate(self.intents)}
+        self.sentiment = SentimentReader.for_embedder(embedder)
         if not self.intents:
             return
         texts: list[str] = []
@@ -331,6 +335,7 @@ class Understanding:
     ) -> Route:
         """Route a turn whose query embedding is already known (e.g. computed for retrieval)."""
         history = history or []
+        turn_vector = vector
         norm = rules.normalize(text)
         cues = rules.find_cues(norm)
         earlier = [
@@ -385,8 +390,8 @@ class Understanding:
         reasons += moved
         rule_fired = rule_fired or bool(moved)
 
-        score = rules.sentiment_score(text)
-        previous = [rules.sentiment_score(t) for t in earlier]
+        feeling = self.sentiment.read(text, turn_vector, cues)
+        previous = [self.sentiment.score_of(t) for t in earlier]
         return Route(
             category=final,
             confidence=_category_confidence(final, spec, intent_conf, rule_fired),
@@ -394,9 +399,11 @@ class Understanding:
             intent=spec.id,
             intent_confidence=round(intent_conf, 3),
             language=_language(text, earlier),
-            sentiment=_polarity(score),
-            sentiment_score=round(score, 3),
-            sentiment_trend=sentiment_trend(score, previous),
+            sentiment=feeling.sentiment,
+            sentiment_score=feeling.score,
+            sentiment_trend=sentiment_trend(feeling.score, previous),
+            emotion=feeling.emotion,
+            intensity=feeling.intensity,
             reasons=reasons,
         )
 
@@ -471,21 +478,3 @@ def _language(text: str, earlier: list[str]) -> Literal["fr", "en"]:
     shown = (detect_language(t, default="") for t in reversed(earlier))
     default = next((lang for lang in shown if lang), "fr")
     return "en" if detect_language(text, default=default) == "en" else "fr"
-
-
-def _polarity(score: float) -> Literal["negative", "neutral", "positive"]:
-    if score <= -0.2:
-        return "negative"
-    return "positive" if score >= 0.2 else "neutral"
-
-
-def sentiment_trend(
-    current: float, previous: Sequence[float], threshold: float = 0.25
-) -> Literal["improving", "stable", "worsening"]:
-    """Compare the current score with the mean of the customer's earlier turns."""
-    if not previous:
-        return "stable"
-    delta = current - sum(previous) / len(previous)
-    if delta >= threshold:
-        return "improving"
-    return "worsening" if delta <= -threshold else "stable"

@@ -58,6 +58,18 @@ class Flag(StrEnum):
     CHURN_RISK = "churn_risk"
 
 
+Emotion = Literal["calm", "satisfied", "mildly_annoyed", "angry", "distressed", "anxious"]
+"""How a customer feels in a turn (the polarity and intensity each allows:
+`copilot.understanding.turn_labels.EMOTIONS`)."""
+
+
+def default_feeling(sentiment: str) -> tuple[Emotion, int]:
+    """Emotion and intensity for a route that gives only a polarity (an LLM's guess)."""
+    if sentiment == "negative":
+        return "mildly_annoyed", 1
+    return ("satisfied", 1) if sentiment == "positive" else ("calm", 0)
+
+
 @dataclass(frozen=True)
 class CategoryInfo:
     label_en: str
@@ -219,11 +231,21 @@ class Route(BaseModel):
     """-1 very negative .. 1 very positive."""
     sentiment_trend: Literal["improving", "stable", "worsening"] = "stable"
     """This turn against the customer's earlier turns."""
+    emotion: Emotion | None = None
+    """How the customer feels: calm, satisfied, mildly annoyed, angry, distressed or anxious
+    (left out: the usual one for the polarity, `sentiment.default_feeling`)."""
+    intensity: int | None = Field(default=None, ge=0, le=3)
+    """How strongly: 0 calm .. 3 angry or distressed (left out: as for `emotion`)."""
     reasons: list[str] = Field(default_factory=list)
     """Short human-readable reasons (which rule fired), shown to the advisor."""
 
     @model_validator(mode="after")
     def _enforce_escalation(self) -> Route:
+        if self.emotion is None or self.intensity is None:
+            emotion, intensity = default_feeling(self.sentiment)
+            object.__setattr__(self, "emotion", self.emotion or emotion)
+            if self.intensity is None:
+                object.__setattr__(self, "intensity", intensity)
         ordered = [f for f in Flag if f in set(self.flags)]
         category, moved = escalate(self.category, ordered)
         # frozen model: the validator is the one place allowed to normalise it

@@ -361,7 +361,10 @@ def test_summary_is_structured_and_takes_sentiment_from_the_routes() -> None:
     ]
     summary = llm.summarize(transcript, routes, [{"decision": {"kind": "accept", "text": "ok"}}])
     assert summary.engine == "llm" and summary.reason_for_contact == "Late fee on <ORDER_1>"
-    assert (summary.sentiment_start, summary.sentiment_end) == ("negative", "positive")
+    assert (summary.sentiment_start, summary.sentiment_end) == (
+        "negative, mildly annoyed (1/3)",
+        "positive, satisfied",
+    )
     assert "Write the note in English" in model.texts()[0]
     assert '<suggestion decision="accept"' in model.texts()[1]
 

@@ -37,7 +37,10 @@ def _route(sentiment: str, score: float, lang: str = "en") -> dict:
 
 
 def test_english_case_note_fields_come_from_the_right_turns() -> None:
-    routes = [_route("negative", -0.6), _route("neutral", 0.1)]
+    routes = [
+        _route("negative", -0.6) | {"emotion": "angry", "intensity": 2},
+        _route("neutral", 0.1),
+    ]
     summary = extract_summary(EN, routes, [])
     assert summary.text.startswith("The customer says they were charged a late fee")
     assert "The agent says" in summary.text
@@ -50,7 +53,7 @@ def test_english_case_note_fields_come_from_the_right_turns() -> None:
     assert (
         summary.identifiers == ["<ORDER_1>"] and "order reference: <ORDER_1>" in summary.key_facts
     )
-    assert (summary.sentiment_start, summary.sentiment_end) == ("negative", "neutral")
+    assert (summary.sentiment_start, summary.sentiment_end) == ("negative, angry (2/3)", "neutral")
     assert summary.sentiment_trend == "improving"
 
 

@@ -1,4 +1,5 @@
-"""The route panel: category, intent, language, sentiment and trend, flags, confidence."""
+"""The route panel: category, intent, language, sentiment (emotion, intensity) and trend, flags,
+confidence."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from copilot.understanding.routing import CATEGORIES, FLAGS, Category, Route
+from copilot.understanding.sentiment import describe_feeling
 from tui.widgets.text import replace_text
 
 CATEGORY_KEYS: dict[Category, str] = {c: str(i) for i, c in enumerate(CATEGORIES, start=1)}
@@ -25,7 +27,10 @@ def route_content(route: Route, injection: list[dict[str, str]]) -> Content:
         f" {route.confidence:.0%} · {lead}\n",
         (route.intent.replace("_", " "), "bold"),
         f" · {route.language} · ",
-        (route.sentiment, SENTIMENT_STYLES[route.sentiment]),
+        (
+            describe_feeling(route.sentiment, route.emotion, route.intensity),
+            SENTIMENT_STYLES[route.sentiment],
+        ),
         f" {TREND_MARKS[route.sentiment_trend]} {route.sentiment_trend}",
     ]
     if route.flags:

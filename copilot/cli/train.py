@@ -1,0 +1,85 @@
+"""`copilot train ...`: rebuild the shipped understanding models from their labelled data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import copilot
+from copilot.cli import cli, reports_errors
+from copilot.config import Settings
+
+REPO_ROOT = Path(copilot.__file__).resolve().parents[1]
+DEFAULT_EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+"""`../shared/eval` beside the repository: where the shared evaluation sets live."""
+
+
+@cli.group("train")
+def train_group() -> None:
+    """Rebuild the shipped understanding models (fixed seed: same inputs, same files)."""
+
+
+def sentiment_embedder() -> object:
+    """The embedder the sentiment model is trained on: the e5 model the copilot ships with."""
+    from knowledge_base.embeddings import E5Embedder
+
+    return E5Embedder()
+
+
+@train_group.command("sentiment")
+@click.option(
+    "--eval-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help=f"Shared evaluation sets (sentiment/train.jsonl). [default: {DEFAULT_EVAL_DIR}]",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write sentiment-e5.json. [default: the package's own data folder]",
+)
+@click.option(
+    "--turns",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Labelled customer turns (JSON lines). [default: the package's own turns.jsonl]",
+)
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the e5 vectors of the training texts are cached. [default: DATA_DIR/cache]",
+)
+@reports_errors
+def sentiment_cmd(
+    eval_dir: Path | None,
+    out: Path | None,
+    turns: Path | None,
+    seed: int,
+    cache_dir: Path | None,
+) -> None:
+    """Train the sentiment model (polarity, intensity, emotion) on the e5 query vectors."""
+    from copilot.understanding.sentiment import MODEL_FILE
+    from copilot.understanding.sentiment_data import LENDER_TURNS, shared_tweets_path
+    from copilot.understanding.sentiment_training import train_sentiment
+
+    if eval_dir is not None and not eval_dir.is_dir():
+        raise click.BadParameter(f"{eval_dir}: no such folder", param_hint="--eval-dir")
+    shared = eval_dir or DEFAULT_EVAL_DIR
+    if not shared_tweets_path(shared).is_file():
+        click.echo(
+            f"{shared_tweets_path(shared)} not found: training on the repository's lender "
+            "turns alone",
+            err=True,
+        )
+    run = train_sentiment(
+        sentiment_embedder(),
+        out or MODEL_FILE.parent,
+        eval_dir=shared,
+        seed=seed,
+        cache_dir=cache_dir or Settings().data_dir / "cache",
+        lender_path=turns or LENDER_TURNS,
+        progress=True,
+    )
+    sources = ", ".join(f"{k} {v}" for k, v in run.trained_on.items())
+    click.echo(f"trained on {sources} (seed {seed})")
+    click.echo(f"wrote {run.path}")
