@@ -9,12 +9,11 @@ in redacted form; the placeholder mapping that restores it for the advisor lives
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
-
-from copilot.drafting.grounding import unfilled_slots
 
 Role = Literal["customer", "advisor", "bot"]
 DecisionKind = Literal["accept", "edit", "reject", "regenerate"]
@@ -85,6 +84,15 @@ class Draft(BaseModel):
         return self.mode == "reply" and not (
             self.unsupported or self.unverified or self.internal or self.fragments
         )
+
+
+UNFILLED_SLOT = re.compile(r"\[([a-z_]+)\?\]")
+
+
+def unfilled_slots(text: str) -> list[str]:
+    """Template slots the offline engine could not fill ("[days?]"): the advisor must fill
+    them before the reply can be sent."""
+    return UNFILLED_SLOT.findall(text or "")
 
 
 def unfilled_slot_note(text: str) -> str | None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from copilot.drafting.prose import is_prose, split_sentences
+from copilot.state import UNFILLED_SLOT
 from knowledge_base.language import detect_language
 from knowledge_base.lexical import tokenize_query
 
@@ -32,15 +33,6 @@ _COURTESY = re.compile(
     r"good (morning|afternoon)|bonne (journée|soirée))\b",
     re.IGNORECASE,
 )
-
-
-_UNFILLED_SLOT = re.compile(r"\[([a-z_]+)\?\]")
-
-
-def unfilled_slots(text: str) -> list[str]:
-    """Template slots the offline engine could not fill ("[days?]"): the advisor must fill
-    them before the reply can be sent."""
-    return _UNFILLED_SLOT.findall(text or "")
 
 
 def cited(sentence: str) -> list[int]:
@@ -96,7 +88,7 @@ class DraftCheck(NamedTuple):
 
 
 def _word_stems(sentence: str) -> list[set[str]]:
-    clean = _UNFILLED_SLOT.sub(" ", _CITATION.sub(" ", _PLACEHOLDER.sub(" ", sentence)))
+    clean = UNFILLED_SLOT.sub(" ", _CITATION.sub(" ", _PLACEHOLDER.sub(" ", sentence)))
     words = [w for w in re.findall(r"[^\W\d_]{3,}", clean)]
     return [stems for w in words if (stems := set(tokenize_query(w)))]
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from copilot.drafting.grounding import unfilled_slots
-from copilot.state import Decision, Summary
+from copilot.state import Decision, Summary, unfilled_slots
 from copilot.understanding.routing import CATEGORIES, Category
 from tui.contact import Op, describe_error
 from tui.messages import SummarySaved
