@@ -61,6 +61,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from copilot.cli import assist, evaluate, kb, records, workspace  # noqa: F401 (registers)
+    from copilot.cli import assist, evaluate, kb, records, train, workspace  # noqa: F401
 
     cli()

@@ -1,0 +1,284 @@
+"""Train the learned routing heads (`route_model`) from labelled turns and their e5 vectors.
+
+scikit-learn's `LogisticRegression` (lbfgs, L2) fits each head on standardised vectors; the
+standardisation is folded into the exported coefficients, so the run-time model is one matrix
+product per head. Rows are weighted by source: the lender's own turns count `OWN_WEIGHT` times
+a public row, since they are the language the copilot meets.
+
+Thresholds come from out-of-fold probabilities (stratified k-fold on source and intent, never
+scoring a row with a model that saw it): the human-led threshold is the highest that keeps each
+source's human-led recall at its target (`RECALL_TARGETS`, human-led recall first), and each
+flag's threshold maximises its F2 (recall weighs twice). Both ways of deciding human-led are
+measured, a binary head or the summed human-led categories of the multinomial head, and the
+one with the better AI-suitable accuracy at those thresholds is kept (`human_led_source`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from copilot.understanding.route_data import PUBLIC_SETS, LabelledTurn, own_turns, public_turns
+from copilot.understanding.route_model import (
+    CATEGORY_ORDER,
+    FLAG_ORDER,
+    META_FILE,
+    WEIGHTS_FILE,
+    RoutingModel,
+)
+from copilot.understanding.routing import CATEGORIES
+from copilot.understanding.vector_cache import cached_queries
+from knowledge_base.atomic import write_bytes_atomic, write_text_atomic
+from knowledge_base.embeddings import Embedder
+
+OWN_WEIGHT = 4.0
+RECALL_TARGETS = {"own": 0.98, "banking77": 0.97, "bitext": 0.99}
+DEFAULT_RECALL_TARGET = 0.98
+FOLDS = 5
+C_DEFAULT = 0.5
+_GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
+
+
+@dataclass
+class TrainingSet:
+    """Turns with their vectors, as the heads see them."""
+
+    turns: list[LabelledTurn]
+    vectors: np.ndarray
+
+    @property
+    def categories(self) -> np.ndarray:
+        order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+        return np.asarray([order[t.category] for t in self.turns])
+
+    @property
+    def led(self) -> np.ndarray:
+        return np.asarray([CATEGORIES[t.category].human_led for t in self.turns])
+
+    @property
+    def flags(self) -> np.ndarray:
+        return np.asarray([[f in (t.flags or ()) for f in FLAG_ORDER] for t in self.turns])
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.asarray([OWN_WEIGHT if t.source == "own" else 1.0 for t in self.turns])
+
+    @property
+    def sources(self) -> np.ndarray:
+        return np.asarray([t.source for t in self.turns])
+
+    def subset(self, index: np.ndarray) -> TrainingSet:
+        return TrainingSet([self.turns[i] for i in index], self.vectors[index])
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(coefficients, intercepts) of one logistic head, on already standardised rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(np.unique(y)) < 2:  # a flag nobody carries: a head that never fires
+        return np.zeros((1, x.shape[1])), np.asarray([-20.0])
+    model = LogisticRegression(C=c, max_iter=2000, tol=1e-6)
+    model.fit(x, y, sample_weight=w)
+    return model.coef_, model.intercept_
+
+
+def fit_heads(data: TrainingSet, c: float = C_DEFAULT) -> dict[str, np.ndarray]:
+    """Every head's coefficients, standardisation folded in (they apply to raw vectors)."""
+    # one BLAS thread: on a shared 2-core machine more threads made a fit 100 times slower
+    with threadpool_limits(limits=1):
+        return _fit_heads(data, c)
+
+
+def _fit_heads(data: TrainingSet, c: float) -> dict[str, np.ndarray]:
+    mean = data.vectors.mean(axis=0)
+    scale = data.vectors.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = (data.vectors - mean) / scale
+    w = data.weights
+    out: dict[str, np.ndarray] = {}
+    cat_w, cat_b = np.zeros((len(CATEGORY_ORDER), x.shape[1])), np.full(len(CATEGORY_ORDER), -20.0)
+    present = np.unique(data.categories)
+    coef, intercept = _fit(x, data.categories, w, c)
+    if len(present) == 2:  # sklearn gives one row for two classes
+        coef = np.vstack([-coef, coef]) / 2
+        intercept = np.asarray([-intercept[0], intercept[0]]) / 2
+    cat_w[present], cat_b[present] = coef, intercept
+    out["cat_w"], out["cat_b"] = cat_w, cat_b
+    led_w, led_b = _fit(x, data.led.astype(int), w, c)
+    out["led_w"], out["led_b"] = led_w[0], led_b
+    flag_rows = [_fit(x, data.flags[:, k].astype(int), w, c) for k in range(len(FLAG_ORDER))]
+    out["flag_w"] = np.vstack([r[0] for r in flag_rows])
+    out["flag_b"] = np.concatenate([r[1] for r in flag_rows])
+    for key in ("cat", "led", "flag"):  # fold (x - mean) / scale into the coefficients
+        coef = out[f"{key}_w"] / scale
+        out[f"{key}_b"] = (out[f"{key}_b"] - np.atleast_2d(coef) @ mean).astype(np.float32)
+        out[f"{key}_w"] = coef.astype(np.float32)
+    return out
+
+
+def fold_ids(data: TrainingSet, seed: int, folds: int = FOLDS) -> np.ndarray:
+    """Stratified fold of each row, by source and intent (small strata spread round-robin)."""
+    rng = np.random.default_rng(seed)
+    ids = np.zeros(len(data.turns), dtype=int)
+    strata: dict[str, list[int]] = {}
+    for i, turn in enumerate(data.turns):
+        strata.setdefault(turn.stratum or turn.source, []).append(i)
+    offset = 0
+    for key in sorted(strata):
+        rows = np.asarray(strata[key])
+        rng.shuffle(rows)
+        ids[rows] = (np.arange(len(rows)) + offset) % folds
+        offset += len(rows)
+    return ids
+
+
+def out_of_fold(
+    data: TrainingSet, seed: int, c: float = C_DEFAULT, folds: int = FOLDS
+) -> dict[str, np.ndarray]:
+    """Probabilities of every row from a model trained without its fold."""
+    ids = fold_ids(data, seed, folds)
+    n = len(data.turns)
+    oof = {
+        "binary": np.zeros(n),
+        "categories": np.zeros(n),
+        "cat": np.zeros((n, len(CATEGORY_ORDER))),
+        "flags": np.zeros((n, len(FLAG_ORDER))),
+    }
+    for k in range(folds):
+        train, test = np.flatnonzero(ids != k), np.flatnonzero(ids == k)
+        model = RoutingModel(fit_heads(data.subset(train), c), _meta_stub())
+        led, cat, flags = model.probabilities(data.vectors[test])
+        oof["binary"][test] = led
+        oof["cat"][test], oof["flags"][test] = cat, flags
+        model.human_led_source = "categories"
+        oof["categories"][test] = model.probabilities(data.vectors[test])[0]
+    return oof
+
+
+def _meta_stub() -> dict[str, Any]:
+    return {
+        "embedder": "",
+        "thresholds": {"human_led": 0.5, "flags": {f.value: 0.5 for f in FLAG_ORDER}},
+    }
+
+
+def led_threshold(p: np.ndarray, led: np.ndarray, sources: np.ndarray) -> float:
+    """The highest threshold that keeps every source's human-led recall at its target."""
+    best = 1.0
+    for source in sorted(set(sources)):
+        mask = (sources == source) & led
+        if not mask.any():
+            continue
+        target = RECALL_TARGETS.get(source, DEFAULT_RECALL_TARGET)
+        ok = [t for t in _GRID if (p[mask] >= t).mean() >= target]
+        best = min(best, max(ok) if ok else float(_GRID[0]))
+    return float(best)
+
+
+def flag_threshold(p: np.ndarray, truth: np.ndarray) -> float:
+    """The threshold with the best F2 (0.5 for a flag nobody carries)."""
+    if not truth.any():
+        return 0.5
+    scores = []
+    for t in _GRID:
+        pred = p >= t
+        tp = float((pred & truth).sum())
+        precision, recall = tp / max(pred.sum(), 1), tp / truth.sum()
+        scores.append(5 * precision * recall / max(4 * precision + recall, 1e-9))
+    return float(_GRID[int(np.argmax(scores))])
+
+
+def tune(data: TrainingSet, oof: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Thresholds and the human-led decision that measures better, with the OOF figures."""
+    led, sources = data.led, data.sources
+    choice: dict[str, Any] = {}
+    for source_name in ("binary", "categories"):
+        t = led_threshold(oof[source_name], led, sources)
+        pred = oof[source_name] >= t
+        choice[source_name] = {
+            "threshold": t,
+            "human_led_recall": round(float(pred[led].mean()), 4),
+            "ai_suitable_accuracy": round(float((~pred[~led]).mean()), 4),
+        }
+    kept = max(choice, key=lambda k: (choice[k]["ai_suitable_accuracy"], k == "binary"))
+    flags = data.flags
+    return {
+        "human_led_source": kept,
+        "thresholds": {
+            "human_led": choice[kept]["threshold"],
+            "flags": {
+                f.value: flag_threshold(oof["flags"][:, k], flags[:, k])
+                for k, f in enumerate(FLAG_ORDER)
+            },
+        },
+        "cross_validated": choice,
+    }
+
+
+def source_digest(turns: Sequence[LabelledTurn]) -> str:
+    """A digest of what a model learned from: each turn's text and labels."""
+    h = hashlib.sha256()
+    for t in turns:
+        flags = ",".join(sorted(f.value for f in t.flags or ()))
+        h.update(f"{t.text}\t{t.category}\t{flags}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def train(
+    data: TrainingSet, embedder: str, seed: int = 0, c: float = C_DEFAULT
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Coefficients and metadata of a model trained on `data`, thresholds cross-validated."""
+    tuned = tune(data, out_of_fold(data, seed, c))
+    by_source: dict[str, list[LabelledTurn]] = {}
+    for turn in data.turns:
+        by_source.setdefault(turn.source, []).append(turn)
+    meta = {
+        "embedder": embedder,
+        "seed": seed,
+        "C": c,
+        "own_weight": OWN_WEIGHT,
+        "folds": FOLDS,
+        "dim": int(data.vectors.shape[1]),
+        "sources": {
+            name: {"rows": len(rows), "digest": source_digest(rows)}
+            for name, rows in sorted(by_source.items())
+        },
+        **tuned,
+    }
+    return fit_heads(data, c), meta
+
+
+def save(directory: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """Write `routing.npz` and `routing.json` (each atomically)."""
+    import io
+
+    directory.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+    write_bytes_atomic(directory / WEIGHTS_FILE, buffer.getvalue())
+    write_text_atomic(directory / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def training_set(
+    embedder: Embedder, eval_dir: Path | None, cache_dir: Path | None, seed: int = 0
+) -> tuple[TrainingSet, list[str]]:
+    """The lender's own turns and the public sets under `eval_dir`, embedded (cached per
+    source), and the public files that were missing."""
+    turns = [t for t in own_turns() if t.category is not None]
+    public, missing = public_turns(eval_dir, seed) if eval_dir else ([], [])
+    parts: list[np.ndarray] = []
+    kept: list[LabelledTurn] = []
+    for source in ("own", *PUBLIC_SETS):
+        rows = [t for t in turns + public if t.source == source]
+        if rows:
+            texts = [t.text for t in rows]
+            parts.append(cached_queries(embedder, texts, cache_dir, label=f"routing-{source}"))
+            kept += rows
+    return TrainingSet(kept, np.concatenate(parts)), missing
