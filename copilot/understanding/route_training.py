@@ -37,6 +37,7 @@ from copilot.understanding.routing import CATEGORIES
 from copilot.understanding.vector_cache import cached_queries
 from knowledge_base.atomic import write_bytes_atomic, write_text_atomic
 from knowledge_base.embeddings import Embedder
+from knowledge_base.errors import CopilotError
 
 OWN_WEIGHT = 4.0
 RECALL_TARGETS = {"own": 0.98, "banking77": 0.97, "bitext": 0.99}
@@ -80,7 +81,12 @@ class TrainingSet:
 
 def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
     """(coefficients, intercepts) of one logistic head, on already standardised rows."""
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise CopilotError(
+            "training needs scikit-learn: pip install 'advisor-copilot[train]'"
+        ) from exc
 
     if len(np.unique(y)) < 2:  # a flag nobody carries: a head that never fires
         return np.zeros((1, x.shape[1])), np.asarray([-20.0])
