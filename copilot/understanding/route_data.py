@@ -80,7 +80,7 @@ def _turn_from_json(raw: Any, where: str, source: str) -> LabelledTurn:
         lang=str(lang) if lang else None,
         source=source,
         stratum=f"{source}:{raw.get('intent') or (category.value if category else '')}",
-        extra={k: raw[k] for k in ("id", "intent", "split") if k in raw},
+        extra={k: raw[k] for k in ("id", "intent", "split", "group") if k in raw},
     )
 
 
@@ -166,13 +166,18 @@ def read_turns(path: Path) -> list[LabelledTurn]:
     return read_csv(path) if path.suffix.lower() == ".csv" else read_jsonl(path)
 
 
+HELD_APART = REPO_ROOT / "benchmarks" / "data" / "routing_heldout.jsonl"
+"""Turns written for this lender in other words and situations: never trained on."""
+
+
+def own_files() -> list[Path]:
+    """The files of labelled turns written for this lender that this checkout holds."""
+    return [p for p in (BENCH_TURNS, OWN_TURNS) if p.is_file()]
+
+
 def own_turns() -> list[LabelledTurn]:
-    """Every labelled turn written for this lender that this checkout holds."""
-    turns: list[LabelledTurn] = []
-    for path in (BENCH_TURNS, OWN_TURNS):
-        if path.is_file():
-            turns += read_jsonl(path, source="own")
-    return turns
+    """Every labelled turn written for this lender that this checkout holds (not held apart)."""
+    return [t for path in own_files() for t in read_jsonl(path, source="own")]
 
 
 PUBLIC_SETS = {"banking77": "banking77/train.csv", "bitext": "bitext_cs/train.csv"}

@@ -25,7 +25,13 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from copilot.understanding.route_data import PUBLIC_SETS, LabelledTurn, own_turns, public_turns
+from copilot.understanding.route_data import (
+    PUBLIC_SETS,
+    LabelledTurn,
+    own_files,
+    public_turns,
+    read_jsonl,
+)
 from copilot.understanding.route_model import (
     CATEGORY_ORDER,
     FLAG_ORDER,
@@ -130,18 +136,23 @@ def _fit_heads(data: TrainingSet, c: float) -> dict[str, np.ndarray]:
 
 
 def fold_ids(data: TrainingSet, seed: int, folds: int = FOLDS) -> np.ndarray:
-    """Stratified fold of each row, by source and intent (small strata spread round-robin)."""
+    """The fold of each row: the rows of one paraphrase group (`group`) share a fold, and the
+    groups of each stratum (source and intent or category) are spread over the folds."""
     rng = np.random.default_rng(seed)
-    ids = np.zeros(len(data.turns), dtype=int)
-    strata: dict[str, list[int]] = {}
+    units: dict[str, list[int]] = {}
     for i, turn in enumerate(data.turns):
-        strata.setdefault(turn.stratum or turn.source, []).append(i)
+        group = turn.extra.get("group")
+        units.setdefault(f"{turn.source}/{group}" if group else f"row{i}", []).append(i)
+    strata: dict[str, list[str]] = {}
+    for key, rows in units.items():
+        strata.setdefault(data.turns[rows[0]].stratum or data.turns[rows[0]].source, []).append(key)
+    ids = np.zeros(len(data.turns), dtype=int)
     offset = 0
-    for key in sorted(strata):
-        rows = np.asarray(strata[key])
-        rng.shuffle(rows)
-        ids[rows] = (np.arange(len(rows)) + offset) % folds
-        offset += len(rows)
+    for stratum in sorted(strata):
+        keys = sorted(strata[stratum])
+        for n, k in enumerate(rng.permutation(len(keys))):
+            ids[units[keys[k]]] = (n + offset) % folds
+        offset += len(keys)
     return ids
 
 
@@ -276,15 +287,18 @@ def training_set(
     embedder: Embedder, eval_dir: Path | None, cache_dir: Path | None, seed: int = 0
 ) -> tuple[TrainingSet, list[str]]:
     """The lender's own turns and the public sets under `eval_dir`, embedded (cached per
-    source), and the public files that were missing."""
-    turns = [t for t in own_turns() if t.category is not None]
+    file), and the public files that were missing."""
     public, missing = public_turns(eval_dir, seed) if eval_dir else ([], [])
-    parts: list[np.ndarray] = []
-    kept: list[LabelledTurn] = []
-    for source in ("own", *PUBLIC_SETS):
-        rows = [t for t in turns + public if t.source == source]
+    parts: list[tuple[str, list[LabelledTurn]]] = [
+        (f"own-{path.stem}", read_jsonl(path, source="own")) for path in own_files()
+    ]
+    parts += [(name, [t for t in public if t.source == name]) for name in PUBLIC_SETS]
+    turns: list[LabelledTurn] = []
+    vectors: list[np.ndarray] = []
+    for label, rows in parts:
+        rows = [t for t in rows if t.category is not None]
         if rows:
             texts = [t.text for t in rows]
-            parts.append(cached_queries(embedder, texts, cache_dir, label=f"routing-{source}"))
-            kept += rows
-    return TrainingSet(kept, np.concatenate(parts)), missing
+            vectors.append(cached_queries(embedder, texts, cache_dir, label=f"routing-{label}"))
+            turns += rows
+    return TrainingSet(turns, np.concatenate(vectors)), missing

@@ -112,13 +112,25 @@ def test_eval_routing_prints_every_measure_as_json(tmp_path: Path) -> None:
     data = _write(
         tmp_path / "turns.jsonl",
         [
-            json.dumps({"text": "I want to make a formal complaint, this is unacceptable",
-                        "category": "complaint", "flags": [], "sentiment": "negative",
-                        "lang": "en"}),  # fmt: skip
-            json.dumps({"text": "Quand tombe ma prochaine échéance ?", "human_led": False,
-                        "lang": "fr"}),  # fmt: skip
-            json.dumps({"text": "Someone used my card, I never made this payment",
-                        "category": "sensitive_data", "flags": ["fraud_suspected"]}),  # fmt: skip
+            json.dumps(
+                {
+                    "text": "I want to make a formal complaint, this is unacceptable",
+                    "category": "complaint",
+                    "flags": [],
+                    "sentiment": "negative",
+                    "lang": "en",
+                }
+            ),  # fmt: skip
+            json.dumps(
+                {"text": "Quand tombe ma prochaine échéance ?", "human_led": False, "lang": "fr"}
+            ),  # fmt: skip
+            json.dumps(
+                {
+                    "text": "Someone used my card, I never made this payment",
+                    "category": "sensitive_data",
+                    "flags": ["fraud_suspected"],
+                }
+            ),  # fmt: skip
         ],
     )
     result = CliRunner().invoke(cli, ["eval", "routing", "--data", str(data), "--json"])
@@ -137,8 +149,11 @@ def test_eval_routing_prints_every_measure_as_json(tmp_path: Path) -> None:
 def test_eval_routing_reads_the_public_csv_forms(tmp_path: Path) -> None:
     banking = _write(
         tmp_path / "b77.csv",
-        ["text,category", "I think someone has used my card,compromised_card",
-         "When will my card arrive?,card_arrival"],  # fmt: skip
+        [
+            "text,category",
+            "I think someone has used my card,compromised_card",
+            "When will my card arrive?,card_arrival",
+        ],  # fmt: skip
     )
     turns = read_turns(banking)
     assert [t.category for t in turns] == [SD, SQ] and turns[0].flags == (Flag.FRAUD_SUSPECTED,)
