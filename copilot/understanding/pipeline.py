@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from copilot.understanding import rules
+from copilot.understanding.cue_routing import apply_cues, cue_flags
 from copilot.understanding.intent_index import IntentIndex, embed_many
 from copilot.understanding.intents import (
     SAMPLE_INTENTS,
@@ -74,14 +75,6 @@ ROUTINE_MIN_CONFIDENCE = 0.3
 FOLLOW_UP_WORDS = 5
 """A turn this short with an unsure intent is read together with the previous customer turn."""
 
-_FLAG_CUES = {
-    "fraud": Flag.FRAUD_SUSPECTED,
-    "legal": Flag.LEGAL_THREAT,
-    "vulnerable": Flag.VULNERABLE_CUSTOMER,
-    "human": Flag.ASKS_FOR_HUMAN,
-    "churn": Flag.CHURN_RISK,
-}
-_STICKY = (Flag.VULNERABLE_CUSTOMER, Flag.FRAUD_SUSPECTED, Flag.LEGAL_THREAT)
 _PROACTIVE_INTENTS = frozenset({"payment_plan_options", "change_due_date", "missed_payment"})
 SHIPPED = "shipped"
 """`routing_model=SHIPPED`: the learned model shipped with the package, if it fits the embedder."""
@@ -186,7 +179,7 @@ class Understanding:
         elif category in AI_SUITABLE and human_spec is not None and human_gap < UNSURE_MARGIN:
             category = human_spec.category
             reasons.append(f"close to intent '{human_spec.id}': human-led preferred")
-        category, rule_fired = _apply_cues(category, cues, reasons)
+        category, rule_fired = apply_cues(category, cues, reasons)
         unsure = self._index is not None and intent_conf < ROUTINE_MIN_CONFIDENCE
         if learned is None and category in AI_SUITABLE and unsure:
             fallback = human_spec.category if human_spec is not None else Category.COMPLEX_PROBLEM
@@ -195,7 +188,7 @@ class Understanding:
             )
             category = fallback
 
-        flags = _flags(cues, learned, earlier, reasons)
+        flags = cue_flags(cues, learned, earlier, reasons)
         if Flag.VULNERABLE_CUSTOMER in flags and category not in {
             Category.COMPLAINT,
             Category.PERSONAL_ADVICE,
@@ -232,25 +225,6 @@ class Understanding:
         )
 
 
-def _flags(
-    cues: dict[str, str], learned: LearnedReading | None, earlier: list[str], reasons: list[str]
-) -> list[Flag]:
-    """The cue rules' flags, the learned heads' and the sticky ones of earlier turns."""
-    flags = [flag for cue, flag in _FLAG_CUES.items() if cue in cues]
-    for cue, flag in _FLAG_CUES.items():
-        if cue in cues:
-            reasons.append(f"{flag.value}: '{cues[cue]}'")
-    for flag, p in (learned.flags if learned else {}).items():
-        if flag not in flags:
-            flags.append(flag)
-            reasons.append(f"{flag.value}: learned ({p:.2f})")
-    for flag in _STICKY:
-        if flag not in flags and any(_has_flag(t, flag) for t in earlier):
-            flags.append(flag)
-            reasons.append(f"{flag.value}: earlier in the conversation")
-    return flags
-
-
 _NO_CATALOGUE = IntentSpec(
     NO_INTENT,
     "No intent catalogue",
@@ -260,37 +234,6 @@ _NO_CATALOGUE = IntentSpec(
     (),
 )
 """The reading of a turn when the KB has no intents: a routine question, for the cues to move."""
-
-
-def _apply_cues(
-    category: Category, cues: dict[str, str], reasons: list[str]
-) -> tuple[Category, bool]:
-    """Raise the category by the cue rules, weakest first (never to a routine category); say
-    which fired."""
-    fired = False
-
-    def to(new: Category, cue: str, why: str) -> None:
-        nonlocal category, fired
-        if category is not new:
-            reasons.append(f"{why}: '{cues[cue]}' -> {new.value}")
-            category, fired = new, True
-
-    if "complex" in cues and category in AI_SUITABLE:
-        to(Category.COMPLEX_PROBLEM, "complex", "complex situation")
-    if "lost_stolen" in cues and category in AI_SUITABLE | {Category.COMPLEX_PROBLEM}:
-        to(Category.SENSITIVE_DATA, "lost_stolen", "lost or stolen card or phone")
-    if "proactive" in cues and category in AI_SUITABLE:
-        to(Category.PROACTIVE_OPPORTUNITY, "proactive", "need to anticipate")
-    if "advice" in cues and category in AI_SUITABLE:
-        to(Category.PERSONAL_ADVICE, "advice", "advice asked")
-    if "complaint" in cues:
-        to(Category.COMPLAINT, "complaint", "complaint language")
-    return category, fired
-
-
-def _has_flag(text: str, flag: Flag) -> bool:
-    cue = next(c for c, f in _FLAG_CUES.items() if f is flag)
-    return cue in rules.find_cues(rules.normalize(text))
 
 
 def _sensitive_pii(text: str) -> bool:
