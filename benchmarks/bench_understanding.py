@@ -8,12 +8,12 @@ Usage (from the repository root; needs the real e5 model)::
 The training set of `copilot train routing` (the lender's own FR/EN turns, BANKING77 sampled per
 intent, Bitext) is split in k folds, stratified by source and intent and keeping each paraphrase
 group of the own turns in one fold. For each fold a model is trained on the others (its
-thresholds tuned by an inner cross-validation on those others only) and every turn of the fold
-is routed by the whole pipeline (`Understanding.understand_embedded`: learned heads, cue rules,
-rule of escalation) with that model. Nothing is scored by a model that saw it. Beside it:
-the learned heads alone, and the current pipeline (nearest-neighbour intents + cue rules, no
-learned model) on the same turns. The held-apart turns (`benchmarks/data/routing_heldout.jsonl`,
-never trained on) are routed with the shipped model.
+thresholds tuned by an inner cross-validation, --inner-folds, on those others only) and every
+turn of the fold is routed by the whole pipeline (`Understanding.understand_embedded`: learned
+heads, cue rules, rule of escalation) with that model. Nothing is scored by a model that saw it.
+Beside it: the learned heads alone, and the current pipeline (nearest-neighbour intents + cue
+rules, no learned model) on the same turns. The held-apart turns
+(`benchmarks/data/routing_heldout.jsonl`, never trained on) are routed with the shipped model.
 
 Latency: `understand_embedded` per turn on top of the embedding (which the copilot computes
 once per turn for retrieval anyway), with and without the learned heads, p50 / p95 in ms.
@@ -63,7 +63,7 @@ def route_all(understanding: Understanding, turns: list[Any], vectors: np.ndarra
 
 
 def cross_validate(
-    data: route_training.TrainingSet, intents: list[Any], folds: int, seed: int
+    data: route_training.TrainingSet, intents: list[Any], folds: int, inner: int, seed: int
 ) -> dict[str, list[Any]]:
     """Out-of-fold routes of every turn: pipeline with the fold's model, heads alone."""
     embedder = E5Embedder()
@@ -73,7 +73,9 @@ def cross_validate(
     heads: list[Any] = [None] * n
     for k in range(folds):
         train, test = np.flatnonzero(ids != k), np.flatnonzero(ids == k)
-        arrays, meta = route_training.train(data.subset(train), embedder.name, seed=seed)
+        arrays, meta = route_training.train(
+            data.subset(train), embedder.name, seed=seed, folds=inner
+        )
         model = RoutingModel(arrays, meta)
         understanding = Understanding(embedder, intents, routing_model=model)
         routes, _ = route_all(understanding, [data.turns[i] for i in test], data.vectors[test])
@@ -97,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     default_cache = SHARED_CACHE if SHARED_CACHE.is_dir() else None
     parser.add_argument("--cache-dir", type=Path, default=default_cache)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--inner-folds", type=int, default=3, help="for the thresholds")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -107,11 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     data, missing = route_training.training_set(embedder, eval_dir, args.cache_dir, args.seed)
     for path in missing:
         print(f"skipped: {path} not found", file=sys.stderr)
-    oof = cross_validate(data, intents, args.folds, args.seed)
+    oof = cross_validate(data, intents, args.folds, args.inner_folds, args.seed)
     current = Understanding(embedder, intents, routing_model=None)
     current_routes, current_times = route_all(current, data.turns, data.vectors)
 
-    report: dict[str, Any] = {"folds": args.folds, "seed": args.seed, "sets": {}}
+    report: dict[str, Any] = {
+        "folds": args.folds,
+        "inner_folds": args.inner_folds,
+        "seed": args.seed,
+        "sets": {},
+    }
     for source in sorted({t.source for t in data.turns}):
         index = [i for i, t in enumerate(data.turns) if t.source == source]
         turns = [data.turns[i] for i in index]

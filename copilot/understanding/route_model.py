@@ -1,11 +1,11 @@
-"""The learned routing model: logistic heads on the turn's e5 query embedding.
+"""The learned routing model: heads on the turn's e5 query embedding.
 
 Three sets of heads read the vector the pipeline already computed for the turn (no second
-embedding): a binary human-led head, a multinomial head over the seven categories and one
-one-vs-rest head per flag. They are plain coefficient arrays (`models/routing.npz`, with the
-thresholds, the embedder id and how they were trained in `models/routing.json`), applied with
-numpy in microseconds; no pickle, no scikit-learn at run time. `copilot train routing` rebuilds
-both files (`copilot.understanding.route_training`).
+embedding): a binary human-led logistic head, a head over the seven categories (one hidden
+layer of ReLU units, `hid_w`/`hid_b`, then a softmax) and one logistic head per flag. They are
+plain arrays (`models/routing.npz`; the thresholds, the embedder id and how they were trained in
+`models/routing.json`) applied with numpy in microseconds: no pickle, no scikit-learn at run
+time. `copilot train routing` rebuilds both files (`copilot.understanding.route_training`).
 
 The model is used only when the live embedder is the one it was trained on: a vector from
 another embedder (the tests' hash embeddings, an OpenAI endpoint) means nothing to it.
@@ -70,8 +70,10 @@ class RoutingModel:
         self._w_led, self._b_led = arrays["led_w"], arrays["led_b"]
         self._w_cat, self._b_cat = arrays["cat_w"], arrays["cat_b"]
         self._w_flag, self._b_flag = arrays["flag_w"], arrays["flag_b"]
-        dim = self._w_cat.shape[1]
-        if self._w_cat.shape[0] != len(CATEGORY_ORDER) or self._w_flag.shape != (
+        self._hidden = (arrays["hid_w"], arrays["hid_b"]) if "hid_w" in arrays else None
+        dim = self._w_flag.shape[1]
+        width = self._hidden[0].shape[1] if self._hidden else dim
+        if self._w_cat.shape != (len(CATEGORY_ORDER), width) or self._w_flag.shape != (
             len(FLAG_ORDER),
             dim,
         ):
@@ -97,7 +99,8 @@ class RoutingModel:
     def probabilities(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(human-led p, category p per row, flag p per row) for row vectors."""
         x = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        logits = x @ self._w_cat.T + self._b_cat
+        h = np.maximum(x @ self._hidden[0] + self._hidden[1], 0.0) if self._hidden else x
+        logits = h @ self._w_cat.T + self._b_cat
         logits -= logits.max(axis=1, keepdims=True)
         cat = np.exp(logits)
         cat /= cat.sum(axis=1, keepdims=True)

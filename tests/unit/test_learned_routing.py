@@ -177,3 +177,57 @@ def test_the_shipped_files_reproduce_from_the_command(tmp_path: Path) -> None:
     ):
         for key in shipped.files:
             np.testing.assert_allclose(rebuilt[key], shipped[key], atol=1e-4)
+
+
+ISSUE_EXAMPLES = [
+    # (turn, human-led expected, a flag expected or None): the issue's paraphrased examples
+    ("a person I don't know paid with my card", True, Flag.FRAUD_SUSPECTED),
+    ("there's an ATM withdrawal I never made", True, Flag.FRAUD_SUSPECTED),
+    ("a direct debit in the app isn't mine", True, None),
+    ("someone took my card", True, None),
+    ("freeze my card now", True, None),
+    ("I'm taking this late fee to the consumer ombudsman", True, Flag.LEGAL_THREAT),
+    ("I'd like to download a statement of my purchases", False, None),
+]
+HELD_APART_PHRASINGS = [
+    # written for this test only, never trained on
+    ("some shop in Lisbon charged me 89 euros and I've never been to Portugal", True),
+    ("mon téléphone a été volé hier soir avec l'appli Orvane dessus", True),
+    ("j'en ai ras le bol, troisième fois que j'appelle et toujours rien, c'est honteux", True),
+    ("I'll be writing to the financial ombudsman about how you handled this", True),
+    ("can I get a human on the line instead of this assistant", True),
+    ("depuis mon licenciement je n'arrive plus à payer mes échéances", True),
+    ("what's the maximum I can spend with pay in 3?", False),
+    ("je voudrais changer la date de prélèvement de ma prochaine mensualité", False),
+    ("how do I turn off the payment reminder emails?", False),
+]
+
+
+@pytest.fixture(scope="module")
+def e5_understanding(intents):  # type: ignore[no-untyped-def]
+    from knowledge_base.embeddings import E5Embedder
+
+    understanding = Understanding(E5Embedder(), intents)
+    assert understanding.routing_model is not None, "the shipped model should fit e5"
+    return understanding
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "human_led", "flag"), ISSUE_EXAMPLES)
+def test_the_issue_examples_are_routed_as_a_person_would(  # type: ignore[no-untyped-def]
+    e5_understanding, text: str, human_led: bool, flag: Flag | None
+) -> None:
+    route = e5_understanding.understand(text)
+    assert route.human_led is human_led, route.reasons
+    if not human_led:
+        assert route.category is not Category.SENSITIVE_DATA
+    if flag is not None:
+        assert flag in route.flags, route.reasons
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "human_led"), HELD_APART_PHRASINGS)
+def test_held_apart_phrasings_are_routed_as_a_person_would(  # type: ignore[no-untyped-def]
+    e5_understanding, text: str, human_led: bool
+) -> None:
+    assert e5_understanding.understand(text).human_led is human_led
