@@ -20,10 +20,12 @@ from copilot.understanding.routing import Category, Flag, Route
 class Predicted(Protocol):
     """What the metrics read of a prediction (a `Route` has all of it)."""
 
-    category: Category
-    flags: list[Flag]
-    sentiment: str
-
+    @property
+    def category(self) -> Category: ...
+    @property
+    def flags(self) -> list[Flag]: ...
+    @property
+    def sentiment(self) -> str: ...
     @property
     def human_led(self) -> bool: ...
 

@@ -42,7 +42,7 @@ from copilot.understanding.route_model import (
     WEIGHTS_FILE,
     RoutingModel,
 )
-from copilot.understanding.routing import CATEGORIES
+from copilot.understanding.routing import Category
 from copilot.understanding.vector_cache import cached_queries
 from knowledge_base.atomic import write_bytes_atomic, write_text_atomic
 from knowledge_base.embeddings import Embedder
@@ -66,12 +66,12 @@ class TrainingSet:
 
     @property
     def categories(self) -> np.ndarray:
-        order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-        return np.asarray([order[t.category] for t in self.turns])
+        order: dict[Category | None, int] = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+        return np.asarray([order[t.category] for t in self.turns])  # every row has a category
 
     @property
     def led(self) -> np.ndarray:
-        return np.asarray([CATEGORIES[t.category].human_led for t in self.turns])
+        return np.asarray([t.led for t in self.turns])
 
     @property
     def flags(self) -> np.ndarray:
@@ -315,7 +315,7 @@ def save(directory: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -
 
     directory.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+    np.savez_compressed(buffer, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})  # type: ignore[arg-type]
     write_bytes_atomic(directory / WEIGHTS_FILE, buffer.getvalue())
     write_text_atomic(directory / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
