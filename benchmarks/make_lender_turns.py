@@ -202,13 +202,15 @@ def with_typos(text: str, rng: random.Random) -> str:
 
 
 def spoken(text: str, lang: str, rng: random.Random) -> str:
-    """A speech-to-text transcript: lower case, no punctuation, a filler or two."""
-    words = re.sub(r"[!?.,;:…()\"]+", " ", text.lower()).split()
+    """A speech-to-text transcript: lower case, no punctuation, a filler at the start and
+    possibly one where a clause ended (where a speaker hesitates, not mid-phrase)."""
+    clauses = [c.split() for c in re.split(r"[!?.,;:…()\"]+", text.lower())]
+    clauses = [c for c in clauses if c]
     fillers = _FILLERS[lang]
-    words.insert(0, rng.choice(fillers))
-    if len(words) > 6:
-        words.insert(rng.randint(3, len(words) - 2), rng.choice(fillers))
-    return " ".join(words)
+    if len(clauses) > 1 and rng.random() < 0.6:
+        at = rng.randint(1, len(clauses) - 1)
+        clauses.insert(at, [rng.choice(fillers)])
+    return " ".join([rng.choice(fillers), *(w for c in clauses for w in c)])
 
 
 def variants(turns: list[Turn], rng: random.Random) -> list[Turn]:

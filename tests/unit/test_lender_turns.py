@@ -49,7 +49,9 @@ def test_held_apart_rows_are_not_in_the_training_set() -> None:
     assert {_key(r["text"]) for r in HELD}.isdisjoint(_key(r["text"]) for r in TRAIN)
 
 
-@pytest.mark.parametrize(("rows", "at_least"), [(TRAIN, 1000), (HELD, 150)], ids=["train", "heldout"])
+@pytest.mark.parametrize(
+    ("rows", "at_least"), [(TRAIN, 1000), (HELD, 150)], ids=["train", "heldout"]
+)
 def test_size_languages_and_coverage(rows: list[dict[str, Any]], at_least: int) -> None:
     assert len(rows) >= at_least
     langs = Counter(r["lang"] for r in rows)
