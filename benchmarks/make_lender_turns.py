@@ -147,7 +147,8 @@ def compose(path: Path, rng: random.Random, per_situation: int) -> list[Turn]:
     """Slot compositions: ``[openers]``, ``[closers]`` and situations (labelled blocks).
 
     Each situation is joined with ``per_situation`` distinct (opener, closer) pairs drawn with
-    the seed; a composed row keeps the situation's labels and paraphrase group.
+    the seed; a composed row keeps the situation's labels, and the compositions of one situation
+    share a paraphrase group of their own.
     """
     openers: dict[str, list[str]] = {"en": [], "fr": []}
     closers: dict[str, list[str]] = {"en": [], "fr": []}
@@ -168,11 +169,12 @@ def compose(path: Path, rng: random.Random, per_situation: int) -> list[Turn]:
             body.append((number, raw))
     situations = parse_lines(body, path.name)
     out: list[Turn] = []
-    for situation in situations:
+    for number, situation in enumerate(situations, 1):
         pairs = [(o, c) for o in openers[situation.lang] for c in closers[situation.lang]]
+        group = f"{situation.group}-{number}"  # one situation's compositions are paraphrases
         for opener, closer in rng.sample(pairs, min(per_situation, len(pairs))):
             text = " ".join(p for p in (opener, situation.text, closer) if p)
-            out.append(replace(situation, text=text, origin="composed"))
+            out.append(replace(situation, text=text, group=group, origin="composed"))
     return out
 
 
