@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from copilot.understanding.routing import CATEGORIES, Category, Flag  # noqa: E402
 from copilot.understanding.turn_labels import (  # noqa: E402
     EMOTIONS,
     STYLES,
@@ -61,15 +62,13 @@ class Turn:
     origin: str  # "hand", "composed" or "variant": kept out of the JSON, counted in the report
 
     def as_row(self, row_id: str) -> dict[str, object]:
-        from copilot.understanding.routing import CATEGORIES, Category
-
         return {
             "id": row_id,
             "text": self.text,
             "lang": self.lang,
             "category": self.category,
             "human_led": CATEGORIES[Category(self.category)].human_led,
-            "flags": list(self.flags),
+            "flags": [f.value for f in Flag if f.value in self.flags],
             "sentiment": sentiment_of(self.emotion),
             "intensity": self.intensity,
             "emotion": self.emotion,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from copilot.understanding.routing import CATEGORIES, Category, Flag, escalate
+from copilot.understanding.routing import NO_INTENT, Category, Flag, Route
 from copilot.understanding.turn_labels import FIELDS, label_problems, read_turns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,10 +116,22 @@ def test_a_row_without_a_field_is_reported() -> None:
     assert label_problems(row) == ["missing emotion"]
 
 
-def test_human_led_rows_are_exactly_the_human_led_categories() -> None:
-    for row in TRAIN:
-        category, moved = escalate(row["category"], row["flags"])
-        assert moved == [] and CATEGORIES[category].human_led is row["human_led"]
+@pytest.mark.parametrize("rows", [TRAIN, HELD], ids=["train", "heldout"])
+def test_a_route_built_from_each_row_keeps_its_labels(rows: list[dict[str, Any]]) -> None:
+    """`Route` enforces the rule of escalation itself: it must find nothing to move."""
+    for row in rows:
+        route = Route(
+            category=row["category"],
+            confidence=1.0,
+            flags=row["flags"],
+            intent=NO_INTENT,
+            intent_confidence=1.0,
+            language=row["lang"],
+            sentiment=row["sentiment"],
+            sentiment_score=0.0,
+        )
+        assert (route.category.value, route.reasons) == (row["category"], [])
+        assert ([f.value for f in route.flags], route.human_led) == (row["flags"], row["human_led"])
 
 
 def test_the_generator_reproduces_the_shipped_files(monkeypatch: pytest.MonkeyPatch) -> None:
