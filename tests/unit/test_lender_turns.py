@@ -134,7 +134,8 @@ def test_a_route_built_from_each_row_keeps_its_labels(rows: list[dict[str, Any]]
         assert ([f.value for f in route.flags], route.human_led) == (row["flags"], row["human_led"])
 
 
-def test_the_generator_reproduces_the_shipped_files(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def generator(monkeypatch: pytest.MonkeyPatch) -> Any:
     spec = importlib.util.spec_from_file_location(
         "make_lender_turns", ROOT / "benchmarks" / "make_lender_turns.py"
     )
@@ -142,4 +143,27 @@ def test_the_generator_reproduces_the_shipped_files(monkeypatch: pytest.MonkeyPa
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclass looks itself up there
     spec.loader.exec_module(module)
-    assert module.main(["--check"]) == 0
+    return module
+
+
+def test_the_generator_reproduces_the_shipped_files(generator: Any) -> None:
+    assert generator.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("@ g simple_question fraud_suspected anxious 2\nen | a payment I never made", "fraud"),
+        ("@ g complaint - calm 0\nen angry | this is a disgrace", "intensity"),
+        ("@ g complaint - angry 2\nde | das ist eine Frechheit", "unknown token"),
+        ("en | a line before any header", "expected a header"),
+    ],
+)
+def test_a_mislabelled_source_line_stops_the_build_with_its_place(
+    generator: Any, tmp_path: Path, source: str, problem: str
+) -> None:
+    path = tmp_path / "train_bad.txt"
+    path.write_text("# a comment\n" + source + "\n", encoding="utf-8")
+    with pytest.raises(generator.SourceError, match=problem) as caught:
+        generator.parse(path)
+    assert "train_bad.txt:" in str(caught.value)
