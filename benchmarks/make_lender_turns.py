@@ -147,11 +147,12 @@ def compose(path: Path, rng: random.Random, per_situation: int) -> list[Turn]:
 
     Each situation is joined with ``per_situation`` distinct (opener, closer) pairs drawn with
     the seed; a composed row keeps the situation's labels, and the compositions of one situation
-    share a paraphrase group of their own.
+    share a paraphrase group of their own.  An opener or closer marked ``polite`` ("sorry to
+    bother you", "cheers") is kept away from angry and distressed situations.
     """
-    openers: dict[str, list[str]] = {"en": [], "fr": []}
-    closers: dict[str, list[str]] = {"en": [], "fr": []}
-    section: dict[str, list[str]] | None = None
+    openers: dict[str, list[tuple[str, bool]]] = {"en": [], "fr": []}
+    closers: dict[str, list[tuple[str, bool]]] = {"en": [], "fr": []}
+    section: dict[str, list[tuple[str, bool]]] | None = None
     body: list[tuple[int, str]] = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
@@ -162,14 +163,21 @@ def compose(path: Path, rng: random.Random, per_situation: int) -> list[Turn]:
         elif line == "[situations]":
             section = None
         elif section is not None and line and not line.startswith("#"):
-            lang, text = line.split("|", 1)
-            section[lang.strip()].append(text.strip())
+            spec, text = line.split("|", 1)
+            lang, *tone = spec.split()
+            section[lang].append((text.strip(), tone == ["polite"]))
         elif section is None:
             body.append((number, raw))
     situations = parse_lines(body, path.name)
     out: list[Turn] = []
     for number, situation in enumerate(situations, 1):
-        pairs = [(o, c) for o in openers[situation.lang] for c in closers[situation.lang]]
+        blunt = situation.emotion in ("angry", "distressed")
+        pairs = [
+            (opener, closer)
+            for opener, polite_opener in openers[situation.lang]
+            for closer, polite_closer in closers[situation.lang]
+            if not (blunt and (polite_opener or polite_closer))
+        ]
         group = f"{situation.group}-{number}"  # one situation's compositions are paraphrases
         for opener, closer in rng.sample(pairs, min(per_situation, len(pairs))):
             text = " ".join(p for p in (opener, situation.text, closer) if p)
