@@ -17,11 +17,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
 from rich.table import Table
 
-from copilot.cli.assist import open_retriever
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.evaluation.metrics import percentile
 from copilot.evaluation.retrieval_eval import default_queries
-from copilot.session import CopilotSession, make_engine
 from copilot.state import Decision
 
 
@@ -30,14 +29,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=150)
     args = parser.parse_args()
     settings = Settings(embeddings="e5", engine="offline")
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
+    copilot = Copilot.open(settings, checkpointer=InMemorySaver(), records="off")
     rows = default_queries()[: args.limit]
     graph_ms: list[float] = []
     wall_ms: list[float] = []
     modes: dict[str, int] = {}
     for row in rows:
-        session = CopilotSession(engine, retriever, InMemorySaver())
+        session = copilot.session()
         started = time.perf_counter()
         suggestion = session.customer_turn(str(row["query"]))
         wall_ms.append((time.perf_counter() - started) * 1000)

@@ -269,11 +269,13 @@ class Harness:
         """One customer turn in a fresh contact, accepted; what the draft and records show."""
         from langgraph.checkpoint.memory import InMemorySaver
 
+        from copilot.assembly import Copilot
         from copilot.engines.offline import OfflineEngine
-        from copilot.session import CopilotSession
         from copilot.state import Decision
 
-        session = CopilotSession(OfflineEngine(KeywordUnderstanding()), retriever, InMemorySaver())
+        session = Copilot(
+            OfflineEngine(KeywordUnderstanding()), retriever, InMemorySaver()
+        ).session()
         suggestion = session.customer_turn(text)
         before = session.records()
         session.decide(Decision(kind="accept"))

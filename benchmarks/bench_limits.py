@@ -20,10 +20,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
 from rich.table import Table
 
-from copilot.cli.assist import _route_line, open_retriever
+from copilot.assembly import Copilot, open_retriever
 from copilot.config import Settings
+from copilot.engines.factory import make_engine
 from copilot.privacy import Redactor
-from copilot.session import CopilotSession, make_engine
+from copilot.reading import route_turns
 from knowledge_base import SAMPLES_DIR
 
 
@@ -53,15 +54,15 @@ def main() -> None:
     settings = Settings(engine="offline")
     retriever = open_retriever(settings)
     engine = make_engine(settings, embedder=retriever.kb.embedder)
-    _route_line(engine, "hello")  # warm: models loaded, caches read
+    route_turns(engine, [{"role": "customer", "text": "hello"}])  # warm: models loaded, caches read
     table = Table(title=f"one customer turn, embeddings={settings.embeddings}")
     for column in ("characters", "words", "classify s", "assist s", "redact s"):
         table.add_column(column, justify="right")
     for size in [int(s) for s in args.sizes.split(",")]:
         # a different text for each call: no embedding is served from the query cache
         text, other = turn_of(size, seed=size), turn_of(size, seed=size + 1)
-        classify = seconds(lambda: _route_line(engine, text))  # noqa: B023
-        session = CopilotSession(engine, retriever, InMemorySaver())
+        classify = seconds(lambda: route_turns(engine, [{"role": "customer", "text": text}]))  # noqa: B023
+        session = Copilot(engine, retriever, InMemorySaver()).session()
         assist = seconds(lambda: session.customer_turn(other))  # noqa: B023
         redact = "–" if args.no_redact else f"{seconds(lambda: Redactor().redact(text)):.2f}"  # noqa: B023
         table.add_row(

@@ -53,12 +53,12 @@ from instant_chat_model import InstantChatModel, instant_model  # noqa: E402
 
 import copilot.graph  # noqa: E402
 import knowledge_base.embeddings as embeddings  # noqa: E402
-from copilot.cli.assist import open_retriever  # noqa: E402
+from copilot.assembly import Copilot, open_retriever  # noqa: E402
 from copilot.config import Settings  # noqa: E402
 from copilot.engines.base import Engine  # noqa: E402
+from copilot.engines.factory import make_engine  # noqa: E402
 from copilot.engines.llm import LLMEngine  # noqa: E402
 from copilot.evaluation.metrics import percentile  # noqa: E402
-from copilot.session import CopilotSession, make_engine  # noqa: E402
 from copilot.state import Card, Decision  # noqa: E402
 from copilot.understanding.pipeline import SAMPLE_INTENTS, Understanding, load_intents  # noqa: E402
 from knowledge_base import SAMPLES_DIR  # noqa: E402
@@ -282,7 +282,7 @@ def replay(
     """Every contact once; per timed customer turn, ms spent per step and in all."""
     samples: list[dict[str, float]] = []
     for contact in contacts:
-        session = CopilotSession(engine, retriever, TimedSaver(clock))
+        session = Copilot(engine, retriever, TimedSaver(clock)).session()
         # a contact's turns are new text; its earlier turns stay cached, as they do live
         clear_caches()
         retriever._query_cache.clear()  # the retriever keeps its own

@@ -187,16 +187,17 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the check's errors")
     args = parser.parse_args()
 
-    from copilot.cli.assist import open_retriever
+    from copilot.assembly import Copilot, open_retriever
     from copilot.config import Settings
-    from copilot.session import CopilotSession, make_engine
+    from copilot.engines.factory import make_engine
+    from copilot.session import CopilotSession
 
     settings = Settings().model_copy(update={"engine": "offline"})
     retriever = open_retriever(settings)
     engine = make_engine(settings, embedder=retriever.kb.embedder)
 
     def session_for() -> CopilotSession:
-        return CopilotSession(engine, retriever, InMemorySaver())
+        return Copilot(engine, retriever, InMemorySaver()).session()
 
     def take(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return rows[: args.limit] if args.limit else rows

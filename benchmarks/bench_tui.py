@@ -39,9 +39,9 @@ from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 from textual import events  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
-from copilot.cli.assist import open_retriever  # noqa: E402
+from copilot.assembly import Copilot  # noqa: E402
 from copilot.config import Settings  # noqa: E402
-from copilot.session import CopilotSession, make_engine  # noqa: E402
+from copilot.session import CopilotSession  # noqa: E402
 from tui.app import make_app  # noqa: E402
 from tui.feeds import read_replay  # noqa: E402
 from tui.screens.workspace import WorkspaceScreen  # noqa: E402
@@ -154,16 +154,14 @@ def main() -> None:
 
     settings = Settings().model_copy(update={"engine": "offline"})
     opened = time.perf_counter()
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
-    session = CopilotSession(engine, retriever, InMemorySaver(), thread_id="bench")
+    session = Copilot.open(settings, checkpointer=InMemorySaver(), records="off").session("bench")
     session.customer_turn("warm-up: what is a late fee?")  # loads the model's first batch
     setup_s = time.perf_counter() - opened
     load_before = os.getloadavg()[0]
     result = asyncio.run(measure(session, settings, args.rounds))
     result |= {
         "embeddings": settings.embeddings,
-        "kb": f"{retriever.kb.name} g{retriever.kb.manifest.get('generation')}",
+        "kb": f"{session.retriever.kb.name} g{session.retriever.kb.manifest.get('generation')}",
         "setup_s": round(setup_s, 1),
         # key echo depends on what else the machine runs: the 1-minute load, before and after
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],

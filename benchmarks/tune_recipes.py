@@ -18,7 +18,7 @@ from copilot.retrieval.search import SearchFilters
 
 
 def run(retriever, preps, doc_ids, only, per_query, cross_validate, fmt) -> None:  # type: ignore[no-untyped-def]
-    mask = retriever._mask(SearchFilters())
+    mask = retriever._allowed(SearchFilters()).mask
     V = retriever._vectors
     Z = lambda s, pl=True: retriever._standardise(s, mask, pl)  # noqa: E731
     neg = np.where(mask, 0.0, -1e9)

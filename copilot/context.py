@@ -1,15 +1,36 @@
-"""Run-time dependencies of the graph, passed as LangGraph's `context` (never checkpointed)."""
+"""Run-time dependencies of the graph, passed as LangGraph's `context` (never checkpointed).
+
+`Context` carries the live parts (engine, retriever, record store) into the nodes; the
+composition root (`copilot/assembly.py`) builds it. A caller that cannot hand over live objects
+(LangGraph Server, which gets its context as JSON) passes `RunOptions` or nothing: the nodes then
+use the context the served process opened from its settings, with those options applied.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from copilot.engines.base import Engine, TokenCallback
-from copilot.privacy import Redactor
+from copilot.privacy import Redaction, Redactor
+from copilot.recording import Recorder
 from copilot.retrieval.search import Retriever
 from knowledge_base.catalog import ActionSpec
+from knowledge_base.errors import CopilotError
+
+
+@dataclass
+class RunOptions:
+    """What a caller over HTTP may set per run (LangGraph Server's `context`)."""
+
+    cards: int = 4
+    """How many knowledge cards a turn gets."""
+    audience: str | None = None
+    """'customer' to keep internal procedures out of the cards."""
+    advisor: str = "advisor"
+    """Who decides: kept with every record of the contact."""
 
 
 @dataclass
@@ -30,19 +51,23 @@ class Context:
     """Receives the draft as it streams."""
     redactor: Redactor | None = None
     """The contact's one redactor (the session holds it); None: rebuilt from the state's mapping."""
+    redacted: tuple[str, tuple[Redaction, int]] | None = None
+    """The newest turn as the session already redacted it (to stream the draft with its values):
+    (raw turn, `redact_turn`'s result), reused by the redact node instead of redacting again."""
+    recorder: Recorder | None = None
+    """Where what is shown and decided goes on record (None: only the checkpointer keeps it)."""
+    advisor: str = "advisor"
+    """Who decides, as recorded."""
 
 
-@lru_cache(maxsize=1)
-def default_context() -> Context:
-    """Built from the settings when the caller gave none (LangGraph Studio, `langgraph dev`)."""
-    from copilot.cli.assist import open_retriever
-    from copilot.config import Settings
-    from copilot.session import kb_actions, make_engine
+_served: Callable[[], Context] | None = None
+"""The served process's context, set by `copilot.server` (LangGraph Server)."""
 
-    settings = Settings()
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
-    return Context(engine=engine, retriever=retriever, actions=kb_actions(retriever))
+
+def serve(opener: Callable[[], Context]) -> None:
+    """Runs given no `Context` use `opener()`'s (called on each such run; it caches)."""
+    global _served
+    _served = opener
 
 
 def redactor_of(runtime: Any, mapping: dict[str, str]) -> Redactor:
@@ -52,6 +77,14 @@ def redactor_of(runtime: Any, mapping: dict[str, str]) -> Redactor:
 
 
 def context_of(runtime: Any) -> Context:
-    """The run's context, or the default one when none was passed."""
+    """The run's context; under LangGraph Server, the served one with the run's options."""
     given = getattr(runtime, "context", None)
-    return given if isinstance(given, Context) else default_context()
+    if isinstance(given, Context):
+        return given
+    if _served is None:
+        raise CopilotError(
+            "the copilot graph ran without its parts: open it with copilot.assembly.Copilot "
+            "(or serve copilot/server.py:graph with `langgraph dev`)"
+        )
+    options = given if isinstance(given, RunOptions) else RunOptions()
+    return dataclasses.replace(_served(), **dataclasses.asdict(options))

@@ -1,11 +1,14 @@
 """The copilot graph, wiring only: redact -> understand -> retrieve -> draft -> check -> act ->
 review (interrupt) -> end, with regenerate looping back to draft.
 
-Storage is injected at compile time: `build_graph().compile(checkpointer=...)`.
-`graph` at the bottom is the compiled graph LangGraph Studio / `langgraph dev` opens.
+Storage is injected at compile time: `build_graph().compile(checkpointer=...)`. The live parts
+come in as `Context` (`copilot/assembly.py` builds it); LangGraph Server opens
+`copilot/server.py:graph`, whose runs take `RunOptions` instead.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 
@@ -17,8 +20,8 @@ from copilot.nodes.review import after_review, review
 from copilot.state import InputState, State
 
 
-def build_graph() -> StateGraph[State, Context, InputState, State]:
-    builder = StateGraph(State, input_schema=InputState, context_schema=Context)
+def build_graph(context_schema: type[Any] = Context) -> StateGraph[State, Any, InputState, State]:
+    builder = StateGraph(State, input_schema=InputState, context_schema=context_schema)
     builder.add_node("redact", redact)
     builder.add_node("understand", understand)
     builder.add_node("retrieve", retrieve)
@@ -35,6 +38,3 @@ def build_graph() -> StateGraph[State, Context, InputState, State]:
     builder.add_edge("act", "review")
     builder.add_conditional_edges("review", after_review, ["draft", END])
     return builder
-
-
-graph = build_graph().compile()

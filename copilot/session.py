@@ -5,7 +5,8 @@ data restored for the advisor's eyes, and resumes the graph with the advisor's `
 contact is a checkpointer thread: quitting and reopening with the same `thread_id` resumes it.
 
 The session holds the contact's one `Redactor` (resumed from the checkpoint's mapping) and hands
-it to the graph, the engine and the record store alike: whatever the advisor types (an edit, an
+it to the graph and the engine alike (the graph's review node puts what is shown and decided
+on record): whatever the advisor types (an edit, an
 instruction, a reason, an approved summary) is redacted with the same placeholders as the
 customer's turns before it reaches a model or a record. Real values are restored for display
 only.
@@ -15,24 +16,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
-from copilot.config import Settings
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
 from copilot.errors import DraftNotSendable
-from copilot.graph import build_graph
 from copilot.limits import redact_turn
 from copilot.nodes.review import final_text, redacted_decision
-from copilot.privacy import Redactor, StreamingRestorer
+from copilot.privacy import Redaction, Redactor, StreamingRestorer
+from copilot.recording import Recorder
 from copilot.state import SUPERSEDED, Card, Decision, Draft, HandoverBrief, NextAction, Summary
-from copilot.store import Store
 from copilot.tracing import private_tracing_callbacks
 from copilot.understanding.routing import Route
-from knowledge_base.catalog import ActionSpec, Catalog
+from knowledge_base.catalog import ActionSpec
 from knowledge_base.errors import KnowledgeBaseError
 
 
@@ -56,31 +55,38 @@ class Suggestion(BaseModel):
     """False when the knowledge base has no action catalogue (so no action can be suggested)."""
 
 
+class SessionParts(Protocol):
+    """What a session runs on: the composition root (`copilot.assembly.Copilot`) provides it."""
+
+    engine: Engine
+    retriever: Any
+    actions: list[ActionSpec]
+    graph: Any
+    recorder: Recorder | None
+    advisor: str
+
+    def context(
+        self,
+        on_token: TokenCallback | None = None,
+        redactor: Redactor | None = None,
+        redacted: tuple[str, tuple[Redaction, int]] | None = None,
+    ) -> Context: ...
+
+    def session(self, thread_id: str | None = None) -> CopilotSession: ...
+
+
 class CopilotSession:
     """Drive one contact through the copilot graph."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        retriever: Any,
-        checkpointer: Any,
-        thread_id: str | None = None,
-        actions: list[ActionSpec] | None = None,
-        audience: str | None = None,
-        store: Store | None = None,
-        advisor: str = "advisor",
-    ):
-        self.engine = engine
-        self.retriever = retriever
+    def __init__(self, parts: SessionParts, thread_id: str | None = None):
+        self.parts = parts
+        self.engine = parts.engine
+        self.retriever = parts.retriever
         self.thread_id = thread_id or uuid.uuid4().hex[:12]
-        self.actions = kb_actions(retriever) if actions is None else actions
+        self.actions = parts.actions
         """The KB's own next-best-action catalogue (empty: it has none)."""
-        self.audience = audience
-        self.graph: Any = build_graph().compile(checkpointer=checkpointer)
-        self.store = store
-        """Where suggestions and decisions are recorded (None: only the checkpointer keeps them)."""
-        self.advisor = advisor
-        self._contact_id: str | None = None
+        self.graph = parts.graph
+        self.advisor = parts.advisor
         self._redactor: Redactor | None = None
 
     @property
@@ -101,15 +107,12 @@ class CopilotSession:
             config["callbacks"] = callbacks
         return config
 
-    def _context(self, on_token: TokenCallback | None) -> Context:
-        return Context(
-            engine=self.engine,
-            retriever=self.retriever,
-            actions=self.actions,
-            audience=self.audience,
-            on_token=on_token,
-            redactor=self.redactor,
-        )
+    def _context(
+        self,
+        on_token: TokenCallback | None,
+        redacted: tuple[str, tuple[Redaction, int]] | None = None,
+    ) -> Context:
+        return self.parts.context(on_token, self.redactor, redacted)
 
     def _values(self) -> dict[str, Any]:
         return dict(self.graph.get_state(self._config).values or {})
@@ -119,9 +122,10 @@ class CopilotSession:
             self.graph.invoke(payload, self._config, context=self._context(None))
             return self.pending()
         # The draft streams with placeholders: the advisor sees the values as they come, this
-        # turn's own included (redacted here exactly as the redact node will redact them).
+        # turn's own included. It is redacted here, once: the redact node takes this result.
+        redacted = None
         if isinstance(payload, dict) and payload.get("turn"):
-            redact_turn(self.redactor, payload["turn"])
+            redacted = (payload["turn"], redact_turn(self.redactor, payload["turn"]))
         restorer = StreamingRestorer(self.redactor.mapping)
         send = on_token
 
@@ -129,7 +133,7 @@ class CopilotSession:
             if text := restorer.feed(piece):
                 send(text)
 
-        self.graph.invoke(payload, self._config, context=self._context(restored))
+        self.graph.invoke(payload, self._config, context=self._context(restored, redacted))
         if tail := restorer.flush():
             send(tail)
         return self.pending()
@@ -177,7 +181,6 @@ class CopilotSession:
         """A new turn while a draft waits: the advisor moved on, so it is recorded as rejected."""
         if self._waiting():
             decision = Decision(kind="reject", reason=SUPERSEDED)
-            self._record_decision(decision)
             self.graph.invoke(Command(resume=decision), self._config, context=self._context(None))
 
     def customer_turn(self, text: str, on_token: TokenCallback | None = None) -> Suggestion:
@@ -186,22 +189,20 @@ class CopilotSession:
         self._close_pending()
         result = self._run({"turn": text, "role": "customer"}, on_token)
         assert result is not None
-        self._record_shown()
         return result
 
     def add_turn(self, role: str, text: str) -> None:
         """An advisor or bot turn: recorded (redacted), no suggestion."""
         self._close_pending()
         self.graph.invoke({"turn": text, "role": role}, self._config, context=self._context(None))
-        self._record_turns()
 
     def decide(
         self, decision: Decision, on_token: TokenCallback | None = None
     ) -> Suggestion | None:
         """Resume with the advisor's decision; regenerate returns the new suggestion.
 
-        With a store, the decision is committed there first: once this returns (or the graph
-        fails after the commit), the decision is on record.
+        With a record store, the review node commits the decision before anything else runs:
+        once this returns (or a regenerated draft fails after the commit), it is on record.
         """
         waiting = self.pending()
         if waiting is None:
@@ -212,10 +213,7 @@ class CopilotSession:
         # cleaned, then redacted: the graph gets no raw value, even one a citation mark split
         cleaned = final_text(decision, self._values().get("draft"))
         decision = redacted_decision(decision.model_copy(update={"text": cleaned}), self.redactor)
-        self._record_decision(decision)
-        result = self._run(Command(resume=decision.model_dump()), on_token)
-        self._record_shown()
-        return result
+        return self._run(Command(resume=decision.model_dump()), on_token)
 
     def correct_category(self, category: str, on_token: TokenCallback | None = None) -> Suggestion:
         """The advisor's correction re-runs the last customer turn with that category."""
@@ -224,15 +222,14 @@ class CopilotSession:
             {"turn": "", "role": "customer", "category_override": category}, on_token
         )
         assert result is not None
-        self._record_shown()
         return result
 
     def approve_summary(self, summary: Summary) -> Summary:
         """The advisor approved the wrap-up: it goes on record redacted, as it is returned."""
         redacted = _map_texts(summary, self.private)
         self._keep_mapping()
-        if self.store is not None:
-            self.store.record_summary(self._contact(), self.advisor, redacted.model_dump())
+        if self.parts.recorder is not None:
+            self.parts.recorder.summary(self.thread_id, self.advisor, redacted.model_dump())
         return redacted
 
     def _keep_mapping(self) -> None:
@@ -242,58 +239,6 @@ class CopilotSession:
         values = self._values()
         if values and values.get("redaction") != self.redactor.mapping and not self._waiting():
             self.graph.update_state(self._config, {"redaction": self.redactor.mapping})
-
-    # -- the record store ------------------------------------------------------------------------
-
-    @property
-    def kb_version(self) -> str:
-        kb = getattr(self.retriever, "kb", None)
-        if kb is None:
-            return ""
-        return f"{kb.name} g{kb.manifest.get('generation', '?')}"
-
-    def _contact(self) -> str:
-        assert self.store is not None
-        if self._contact_id is None:
-            self._contact_id = self.store.start_contact(
-                self.thread_id, self.advisor, self.engine.name, self.kb_version
-            )
-        return self._contact_id
-
-    def _record_turns(self) -> None:
-        if self.store is not None:
-            transcript = self._values().get("transcript", [])
-            self.store.add_turns(self._contact(), transcript, self.advisor)
-
-    def _record_shown(self) -> None:
-        """The suggestion now in front of the advisor (redacted, as the graph holds it)."""
-        self._record_turns()
-        if self.store is None:
-            return
-        snapshot = self.graph.get_state(self._config)
-        payloads = [i.value for task in snapshot.tasks for i in task.interrupts]
-        if not payloads:
-            return
-        contact = self._contact()
-        if self.store.undecided_suggestion(contact) is None:
-            payload = {**payloads[0], "turn": snapshot.values.get("redacted_turn", "")}
-            self.store.record_suggestion(contact, self.advisor, payload, self.kb_version)
-
-    def _record_decision(self, decision: Decision) -> None:
-        """Record `decision` as the graph gets it: callers pass it cleaned and redacted."""
-        if self.store is None:
-            return
-        suggestion_id = self.store.undecided_suggestion(self._contact())
-        if suggestion_id is None:  # shown before the store was configured
-            return
-        self.store.record_decision(
-            suggestion_id,
-            self.advisor,
-            decision.kind,
-            final_text=decision.text,
-            reason=decision.reason,
-            instruction=decision.instruction,
-        )
 
     def transcript(self) -> list[dict[str, str]]:
         restore = self.redactor.restore
@@ -310,62 +255,39 @@ class CopilotSession:
             values.get("suggestions", []),
             redactor=self.redactor,
         )
-        return _map_texts(summary, self.redactor.restore)
+        return _map_texts(summary, self.redactor.restore, keep=("identifiers",))
 
     def handover(self) -> HandoverBrief:
-        brief = self.engine.handover(self._values().get("transcript", []), redactor=self.redactor)
-        return _map_texts(brief, self.redactor.restore)
+        """The brief for the advisor taking the contact over; identifiers stay placeholders
+        (in `identifiers` and "do not ask again") until the advisor reveals one."""
+        values = self._values()
+        transcript = values.get("transcript", [])
+        routes = values.get("routes", [])
+        customer_turns = sum(1 for t in transcript if t.get("role") == "customer")
+        brief = self.engine.handover(
+            transcript,
+            redactor=self.redactor,
+            routes=routes if len(routes) == customer_turns else None,
+        )
+        return _map_texts(brief, self.redactor.restore, keep=("identifiers", "do_not_ask_again"))
+
+    def reveal(self, placeholder: str) -> str:
+        """The value a placeholder of this contact stands for (the advisor asked to see it)."""
+        return self.redactor.restore(placeholder)
 
     def records(self) -> list[dict[str, Any]]:
         """Reviewed suggestions with decisions, redacted (what a store or audit trail keeps)."""
         return list(self._values().get("suggestions", []))
 
 
-def _map_texts(model: Any, change: Callable[[str], str]) -> Any:
-    """A copy of a summary or brief with `change` applied to each of its texts."""
+def _map_texts(model: Any, change: Callable[[str], str], keep: tuple[str, ...] = ()) -> Any:
+    """A copy of a summary or brief with `change` applied to each of its texts but `keep`."""
     data = model.model_dump()
     for key, value in data.items():
+        if key in keep:
+            continue
         if isinstance(value, str):
             data[key] = change(value)
         elif isinstance(value, list):
             data[key] = [change(v) if isinstance(v, str) else v for v in value]
     return type(model).model_validate(data)
-
-
-def kb_actions(retriever: Any) -> list[ActionSpec]:
-    """The actions of the retriever's KB (none without a KB or a catalogue)."""
-    catalog = getattr(getattr(retriever, "kb", None), "catalog", None)
-    return list(catalog.actions) if catalog else []
-
-
-def make_engine(settings: Settings, embedder: Any = None, catalog: Catalog | None = None) -> Engine:
-    """The configured engine; `auto` means llm when a model is configured, else offline.
-
-    `catalog` is the knowledge base's own (`KnowledgeBase.catalog`): its intents and macros.
-    Without one the engine routes by the cue rules and drafts without templates.
-    """
-    from copilot.understanding.pipeline import Understanding, parse_intents
-
-    if embedder is None:
-        from knowledge_base.embeddings import make_embedder
-
-        embedder = make_embedder(
-            settings.embeddings, settings.embeddings_model, settings.embeddings_base_url
-        )
-    try:
-        intents = parse_intents(list(catalog.intents), catalog.source) if catalog else []
-    except ValueError as exc:
-        raise KnowledgeBaseError(f"{exc} (fix the catalogue and re-index the KB)") from exc
-    understanding = Understanding(embedder, intents, cache_dir=settings.data_dir / "cache")
-    wants_llm = settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model)
-    if wants_llm:
-        if not settings.llm_model:
-            raise KnowledgeBaseError(
-                "engine 'llm' needs COPILOT_LLM_MODEL (and usually COPILOT_LLM_BASE_URL)"
-            )
-        from copilot.engines.llm import LLMEngine
-
-        return LLMEngine(settings, understanding=understanding)
-    from copilot.engines.offline import OfflineEngine
-
-    return OfflineEngine(understanding, macros=catalog.macros if catalog else ())

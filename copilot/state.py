@@ -111,14 +111,23 @@ class Decision(BaseModel):
 class Summary(BaseModel):
     """The structured wrap-up of a contact, edited and approved by the advisor."""
 
+    text: str = ""
+    """The case note's paragraph (2-3 sentences): what the customer wanted, what was done or
+    promised, what remains."""
     reason_for_contact: str
+    """Why the customer got in touch, in their own words."""
     key_facts: list[str] = Field(default_factory=list)
     actions_taken: list[str] = Field(default_factory=list)
     commitments: list[str] = Field(default_factory=list)
     """Promises with their deadlines."""
     follow_ups: list[str] = Field(default_factory=list)
+    identifiers: list[str] = Field(default_factory=list)
+    """Placeholders of the identifiers given during the contact (never restored: the advisor
+    reveals one on demand)."""
     sentiment_start: str = "neutral"
     sentiment_end: str = "neutral"
+    sentiment_trend: str = "stable"
+    """improving, stable or worsening over the customer's turns."""
     engine: str = "offline"
 
 
@@ -129,9 +138,15 @@ class HandoverBrief(BaseModel):
     already_done: list[str] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list)
     identifiers: list[str] = Field(default_factory=list)
-    """Placeholders of the identifiers already given (restored for display)."""
+    """Placeholders of the identifiers already given, such as <ORDER_1> (never restored: the
+    advisor reveals one on demand)."""
     sentiment: str = "neutral"
+    sentiment_trend: str = "stable"
+    """improving, stable or worsening over the customer's turns."""
+    emotion: str = ""
+    """The customer's state in words, with the turn that shows it ("angry: «...»")."""
     do_not_ask_again: list[str] = Field(default_factory=list)
+    """What the customer already gave or answered, which nobody asks again."""
     engine: str = "offline"
 
 

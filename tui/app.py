@@ -179,7 +179,8 @@ class CopilotApp(App[None]):
 
 
 def _sibling_factory(session: CopilotSession) -> SessionFactory:
-    """The prebuilt session first, then new ones sharing its engine, KB and checkpointer."""
+    """The prebuilt session first, then new ones from the same copilot (its engine, KB,
+    checkpointer, record store and advisor)."""
     handed = False
 
     def factory(thread_id: str | None) -> CopilotSession:
@@ -187,14 +188,7 @@ def _sibling_factory(session: CopilotSession) -> SessionFactory:
         if not handed and thread_id in (None, session.thread_id):
             handed = True
             return session
-        return CopilotSession(
-            session.engine,
-            session.retriever,
-            session.graph.checkpointer,
-            thread_id=thread_id,
-            actions=session.actions,
-            audience=session.audience,
-        )
+        return session.parts.session(thread_id)
 
     return factory
 

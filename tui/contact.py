@@ -17,12 +17,15 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from copilot.config import Settings
 from copilot.engines.base import TokenCallback
 from copilot.session import CopilotSession
 from copilot.state import Decision
+
+if TYPE_CHECKING:  # imported when the first contact opens: it loads the KB and the models
+    from copilot.assembly import Copilot
 
 SessionFactory = Callable[[str | None], CopilotSession]
 """Builds the session of a contact: a thread id resumes it, None starts a new one."""
@@ -169,43 +172,22 @@ class ConfiguredSessions:
         self.not_recording: str | None = None
         """Why nothing is recorded (None: every contact is on record)."""
         self._announced = False
-        self._parts: dict[str, Any] = {}
+        self._copilot: Copilot | None = None
         self._lock = threading.Lock()
 
-    def _open(self) -> dict[str, Any]:
-        from copilot.checkpoints import open_checkpointer
-        from copilot.cli.assist import open_retriever
-        from copilot.session import make_engine
-        from copilot.store import StoreError, open_store
+    def _open(self) -> Copilot:
+        from copilot.assembly import Copilot
 
-        retriever = open_retriever(self.settings)
-        parts = {
-            "engine": make_engine(
-                self.settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog
-            ),
-            "retriever": retriever,
-            "checkpointer": open_checkpointer(self.settings),
-        }
-        try:
-            parts["store"] = open_store(self.settings)
-        except StoreError as exc:
-            parts["store"] = None
-            self.not_recording = str(exc)
-        return parts
+        copilot = Copilot.open(self.settings)
+        self.not_recording = copilot.not_recording
+        return copilot
 
     def __call__(self, thread_id: str | None) -> CopilotSession:
         with self._lock:
-            if not self._parts:  # all parts or none: a failure leaves nothing half-open
-                self._parts = self._open()
-            parts = self._parts
-        return CopilotSession(
-            parts["engine"],
-            parts["retriever"],
-            parts["checkpointer"],
-            thread_id=thread_id,
-            store=parts["store"],
-            advisor=self.settings.advisor,
-        )
+            if self._copilot is None:  # all parts or none: a failure leaves nothing half-open
+                self._copilot = self._open()
+            copilot = self._copilot
+        return copilot.session(thread_id)
 
     def announce_not_recording(self) -> str | None:
         """The notice to show, the first time only."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from copilot.errors import FeedError
-from copilot.inputs import TURN_SHAPE, is_turn, read_text
+from copilot.inputs import TURN_SHAPE, is_turn, read_turns
 from knowledge_base.errors import CopilotError
 
 
@@ -35,26 +35,21 @@ def parse_turn(line: str, where: str = "stdin") -> FeedTurn:
         raise FeedError(f"{where}: invalid JSON ({exc.msg})") from exc
     if not isinstance(data, dict) or not is_turn(data):
         raise FeedError(f"{where}: expected {TURN_SHAPE}")
-    delay = data.get("delay_s", 0)
-    return FeedTurn(
-        data["role"], data["text"], float(delay) if isinstance(delay, int | float) else 0
-    )
+    return FeedTurn(data["role"], data["text"], _delay(data.get("delay_s", 0)))
 
 
 def read_replay(path: Path) -> list[FeedTurn]:
-    """Every turn of a JSONL transcript; a bad line is an error before anything is shown."""
+    """Every turn of a JSONL transcript (`copilot.inputs.read_turns`, the one transcript
+    reader); a bad line is an error before anything is shown."""
     try:
-        lines = read_text(path).splitlines()
+        rows = read_turns(path)
     except CopilotError as exc:
         raise FeedError(str(exc)) from exc
-    turns = [
-        parse_turn(line, f"{path}:{number}")
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
-    ]
-    if not turns:
-        raise FeedError(f"{path}: no turns to replay")
-    return turns
+    return [FeedTurn(row["role"], row["text"], _delay(row.get("delay_s", 0))) for _, row in rows]
+
+
+def _delay(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def read_lines(stream: IO[str] | IO[bytes], stop: Callable[[], bool]) -> Iterator[str]:

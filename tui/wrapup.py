@@ -22,13 +22,15 @@ SECTIONS: list[tuple[str, str]] = [
     ("commitments", "Commitments"),
     ("follow_ups", "Follow-ups"),
 ]
+_NOTE = "Case note:"
 _REASON = "Reason for contact:"
 _SENTIMENT = "Sentiment:"
 
 
 def summary_text(summary: Summary, confirmed_actions: Sequence[str] = ()) -> str:
     """The editable text; actions the advisor ticked are added to 'Actions taken'."""
-    lines = [f"{_REASON} {summary.reason_for_contact}", ""]
+    lines = [f"{_NOTE} {summary.text}", ""] if summary.text else []
+    lines += [f"{_REASON} {summary.reason_for_contact}", ""]
     for field, heading in SECTIONS:
         items = list(getattr(summary, field))
         if field == "actions_taken":
@@ -37,6 +39,8 @@ def summary_text(summary: Summary, confirmed_actions: Sequence[str] = ()) -> str
         lines += [f"- {item}" for item in items] or ["- "]
         lines.append("")
     lines.append(f"{_SENTIMENT} {summary.sentiment_start} -> {summary.sentiment_end}")
+    if summary.identifiers:
+        lines.append(f"Identifiers (placeholders): {', '.join(summary.identifiers)}")
     return "\n".join(lines)
 
 
@@ -47,9 +51,13 @@ def parse_summary_text(text: str, base: Summary) -> Summary:
     lists: dict[str, list[str]] = {field: [] for field, _ in SECTIONS}
     current: str | None = None
     reason: list[str] = []
+    note: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
-        if line.startswith(_REASON):
+        if line.startswith(_NOTE):
+            note.append(line[len(_NOTE) :].strip())
+            current = "note"
+        elif line.startswith(_REASON):
             reason.append(line[len(_REASON) :].strip())
             current = "reason"
         elif line.lower() in headings:
@@ -63,11 +71,14 @@ def parse_summary_text(text: str, base: Summary) -> Summary:
             continue
         elif current == "reason":
             reason.append(line)
+        elif current == "note":
+            note.append(line)
         elif current in lists:
             item = line[1:].strip() if line.startswith(("-", "*", "•")) else line
             if item:
                 lists[current].append(item)
     data["reason_for_contact"] = " ".join(reason).strip() or base.reason_for_contact
+    data["text"] = " ".join(note).strip() if note else base.text
     data.update(lists)
     return Summary.model_validate(data)
 

@@ -13,23 +13,20 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from copilot.assembly import Copilot
 from copilot.cli import cli, print_json, reports_errors, waiting_for
 from copilot.config import Settings
-from copilot.engines.base import Engine
+from copilot.engines.factory import make_engine
 from copilot.inputs import numbered_jsonl, read_turns, stdin_lines
-from copilot.limits import clip_note, reading_window, redact_turn
-from copilot.privacy import Redactor, has_sensitive_data
-from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession, Suggestion, make_engine
+from copilot.privacy import Redactor
+from copilot.reading import route_turns
+from copilot.session import CopilotSession, Suggestion
 from copilot.state import NO_ACTION_CATALOGUE, Decision
-from copilot.understanding.pipeline import check_intents
-from copilot.understanding.routing import Route, escalate
-from copilot.understanding.screening import injection_flags, injection_reason
 from knowledge_base import SAMPLES_DIR
 from knowledge_base.catalog import Catalog, read_catalog, recorded_catalog
-from knowledge_base.errors import KnowledgeBaseError, NotIndexedError
-from knowledge_base.indexer import index_paths
-from knowledge_base.store import KnowledgeBase, check_kb_name, open_client, read_manifest
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.indexer import ProgressCallback
+from knowledge_base.store import check_kb_name, open_client, read_manifest
 
 err = Console(stderr=True)
 
@@ -59,28 +56,6 @@ def read_decisions(path: Path) -> list[Decision]:
     return decisions
 
 
-def open_retriever(settings: Settings) -> Retriever:
-    """The configured KB; the bundled sample is indexed on first use (and again when it was
-    indexed before KBs recorded their catalogue: unchanged articles are not re-embedded);
-    parallel first runs wait for the one that indexes it, then use its result."""
-    try:
-        kb = KnowledgeBase.open(settings)
-        if settings.kb != "sample" or "catalog" in kb.manifest:
-            return Retriever(kb)
-    except NotIndexedError:
-        if settings.kb != "sample":
-            raise
-    err.print("indexing the bundled sample knowledge base…")
-    index_paths(
-        [SAMPLES_DIR / "articles"],
-        settings,
-        kb="sample",
-        on_wait=waiting_for("sample"),
-        check_catalog=check_intents,
-    )
-    return Retriever(KnowledgeBase.open(settings))
-
-
 def configured_catalog(settings: Settings) -> Catalog | None:
     """The configured KB's catalogue, read from its manifest without opening its index
     (`classify`, `summarize`); the sample's own folder when the sample is not indexed yet."""
@@ -90,12 +65,31 @@ def configured_catalog(settings: Settings) -> Catalog | None:
     return recorded_catalog(manifest)
 
 
+def indexing_note() -> ProgressCallback:
+    """Says once, on stderr, that the bundled sample is being indexed (first use)."""
+    said = False
+
+    def note(done: int, total: int) -> None:
+        nonlocal said
+        if not said:
+            err.print("indexing the bundled sample knowledge base…")
+            said = True
+
+    return note
+
+
 def build_session(settings: Settings, engine_name: str | None) -> CopilotSession:
+    """A contact kept in memory and not recorded: `assist` runs over a transcript file."""
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
-    return CopilotSession(engine, retriever, InMemorySaver())
+    copilot = Copilot.open(
+        settings,
+        progress=indexing_note(),
+        on_wait=waiting_for("sample"),
+        checkpointer=InMemorySaver(),
+        records="off",
+    )
+    return copilot.session()
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:
@@ -247,26 +241,6 @@ class Utf8Stdin:
             sys.exit(1)
 
 
-def _route_line(engine: Engine, text: str) -> tuple[Route, list[dict[str, str]]]:
-    """The route of one turn (read to MAX_TURN_CHARS), escalated as the graph does, and its
-    injection flags."""
-    redactor = Redactor()
-    redacted, full_length = redact_turn(redactor, text)
-    injection = injection_flags(reading_window(text), redactor)
-    route = engine.understand(redacted.text, [])
-    category, moved = escalate(
-        route.category,
-        list(route.flags),
-        sensitive_pii=has_sensitive_data(redacted.entities),
-        injection=bool(injection),
-    )
-    if injection:
-        moved.append(injection_reason(injection))
-    note = [clip_note(full_length)] if full_length else []
-    reasons = [*note, *route.reasons, *moved]
-    return route.model_copy(update={"category": category, "reasons": reasons}), injection
-
-
 @cli.command("classify")
 @click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
 @click.option("--json", "as_json", is_flag=True)
@@ -282,7 +256,8 @@ def classify_cmd(engine_name: str | None, as_json: bool) -> None:
     for line in lines:
         if not line.strip():
             continue
-        route, injection = _route_line(engine, line)
+        read = route_turns(engine, [{"role": "customer", "text": line}])
+        route, injection = read.last_route, read.injection[-1]
         if as_json:
             print_json(route.model_dump(mode="json") | {"injection": injection})
         else:
@@ -309,18 +284,13 @@ def summarize_cmd(transcript: Path, engine_name: str | None, as_json: bool) -> N
     if engine_name:
         settings = settings.model_copy(update={"engine": engine_name})
     engine = make_engine(settings, catalog=configured_catalog(settings))
-    redactor = Redactor()
-    redacted = [
-        {"role": t["role"], "text": redact_turn(redactor, t["text"])[0].text} for t in turns
-    ]
-    routes = [
-        engine.understand(t["text"], redacted[:i], redactor).model_dump(mode="json")
-        for i, t in enumerate(redacted)
-        if t["role"] == "customer"
-    ]
-    summary = engine.summarize(redacted, routes, [], redactor=redactor)
-    restored = {
-        k: redactor.restore(v)
+    read = route_turns(engine, turns)
+    redactor = read.redactor
+    summary = engine.summarize(read.transcript, read.routes, [], redactor=redactor)
+    restored = {  # identifiers stay placeholders: the advisor reveals one on demand
+        k: v
+        if k == "identifiers"
+        else redactor.restore(v)
         if isinstance(v, str)
         else [redactor.restore(x) for x in v]
         if isinstance(v, list)

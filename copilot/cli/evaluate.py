@@ -159,3 +159,45 @@ def print_routing_report(report: dict[str, Any], title: str) -> None:
 
 def _cell(value: Any) -> str:
     return "-" if value is None else str(value)
+
+
+@eval_group.command("summaries")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="JSONL: {id, turns: [{role, text}], references: [str]} (TweetSumm's shape too).",
+)
+@click.option("--engine", "engine_name", type=click.Choice(["offline", "llm"]))
+@click.option("--limit", type=click.IntRange(1), help="Only the first N contacts.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def summaries_cmd(data: Path, engine_name: str | None, limit: int | None, as_json: bool) -> None:
+    """ROUGE-1/2/L of the wrap-up's text (best over references), its length and time, beside
+    the first-customer-turn and first-customer + last-advisor-turn baselines."""
+    from copilot.cli.assist import configured_catalog
+    from copilot.engines.factory import make_engine
+    from copilot.evaluation.summaries_eval import evaluate_summaries, read_contacts
+
+    settings = Settings()
+    if engine_name:
+        settings = settings.model_copy(update={"engine": engine_name})
+    engine = make_engine(settings, catalog=configured_catalog(settings))
+    contacts = read_contacts(data)[:limit]
+    report = evaluate_summaries(engine, contacts)
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"wrap-up summaries, {report['n']} contacts, engine={report['engine']}")
+    for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "words", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for name, figures in report["systems"].items():
+        times = figures.get("time_ms", {})
+        table.add_row(
+            name,
+            *(f"{figures[m]:.3f}" for m in ("rouge1", "rouge2", "rougeL")),
+            f"{figures['words']:.1f}",
+            str(times.get("p50", "")),
+            str(times.get("p95", "")),
+        )
+    stdout.print(table)

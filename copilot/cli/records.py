@@ -235,3 +235,37 @@ def review_cmd(supervisor: str | None) -> None:
 
     settings = Settings()
     make_review_app(settings, open_store(settings), supervisor or settings.advisor).run()
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export records for other systems."""
+
+
+@export_group.command("case-notes")
+@click.option("--since", help="Approved on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Approved on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for case-notes.jsonl and case-notes.csv.",
+)
+@reports_errors
+def export_case_notes_cmd(since: str | None, until: str | None, out: Path) -> None:
+    """The approved wrap-ups of a period as JSONL and CSV for a CRM import, redacted."""
+    from copilot.store.case_notes import case_notes, write_case_notes
+
+    since, until = _since(since), _since(until)
+    if since and until and since > until:
+        raise click.BadParameter(f"--since {since} is after --until {until}")
+    store = _open()
+    try:
+        notes = case_notes(store.summaries(), since, until)
+    finally:
+        store.close()
+    try:
+        jsonl, table = write_case_notes(notes, out, "case-notes")
+    except OSError as exc:
+        raise KnowledgeBaseError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {len(notes)} case notes to {jsonl} and {table}")

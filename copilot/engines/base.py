@@ -57,5 +57,22 @@ class Engine(Protocol):
     ) -> Summary: ...
 
     def handover(
-        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+        self,
+        transcript: list[dict[str, Any]],
+        redactor: Redactor | None = None,
+        routes: list[dict[str, Any]] | None = None,
     ) -> HandoverBrief: ...
+
+    """`routes`: the customer turns' routes when the contact has them (None: the engine reads
+    each customer turn itself, for the sentiment and its trend)."""
+
+
+def customer_routes(
+    engine: Engine, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+) -> list[dict[str, Any]]:
+    """Every customer turn's route, each read with the turns before it."""
+    return [
+        engine.understand(str(t.get("text", "")), transcript[:i], redactor).model_dump(mode="json")
+        for i, t in enumerate(transcript)
+        if t.get("role") == "customer" and str(t.get("text", "")).strip()
+    ]

@@ -27,6 +27,7 @@ from copilot.config import Settings
 from copilot.engines import llm_messages as data
 from copilot.engines.base import TokenCallback
 from copilot.engines.llm_client import ModelCall, build_chat_model, endpoint_label, is_openai
+from copilot.engines.offline_wrapup import identifier_label
 from copilot.privacy import SENSITIVE_TYPES, Redactor
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from copilot.understanding.routing import AI_SUITABLE, HUMAN_LED, NO_INTENT, Route, escalate
@@ -268,10 +269,18 @@ class LLMEngine:
         if routes:  # the routes measured the sentiment turn by turn: they win over a guess
             fields["sentiment_start"] = routes[0].get("sentiment", note.sentiment_start)
             fields["sentiment_end"] = routes[-1].get("sentiment", note.sentiment_end)
+            fields["sentiment_trend"] = routes[-1].get("sentiment_trend", "stable")
+        spoken = " ".join(str(t.get("text", "")) for t in transcript)
+        fields["identifiers"] = list(dict.fromkeys(_PLACEHOLDER.findall(spoken)))
+        if not fields["text"].strip():  # a model that left the paragraph out: say the reason
+            fields["text"] = note.reason_for_contact
         return Summary(**fields, engine=self.name)
 
     def handover(
-        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+        self,
+        transcript: list[dict[str, Any]],
+        redactor: Redactor | None = None,
+        routes: list[dict[str, Any]] | None = None,
     ) -> HandoverBrief:
         lang = _conversation_language(transcript, [])
         prompt = load_prompt("handover")
@@ -286,7 +295,15 @@ class LLMEngine:
         identifiers += [
             p for p in dict.fromkeys(_PLACEHOLDER.findall(spoken)) if p not in identifiers
         ]
-        return HandoverBrief(**(note.model_dump() | {"identifiers": identifiers}), engine=self.name)
+        fields = note.model_dump() | {"identifiers": identifiers}
+        if routes:  # the routes measured the sentiment turn by turn: they win over a guess
+            fields["sentiment"] = routes[-1].get("sentiment", note.sentiment)
+            fields["sentiment_trend"] = routes[-1].get("sentiment_trend", "stable")
+        given = " ".join(fields["do_not_ask_again"])
+        fields["do_not_ask_again"] += [  # every identifier given is named, whatever the model did
+            f"{identifier_label(p)} already given: {p}" for p in identifiers if p not in given
+        ]
+        return HandoverBrief(**fields, engine=self.name)
 
 
 def _run_config(prompt_version: str) -> RunnableConfig:

@@ -273,6 +273,7 @@ RouteGuess = _RouteGuessBase
 class SummaryNote(BaseModel):
     """The model's wrap-up of a contact."""
 
+    text: str = ""
     reason_for_contact: str
     key_facts: list[str] = Field(default_factory=list)
     actions_taken: list[str] = Field(default_factory=list)
@@ -290,4 +291,5 @@ class HandoverNote(BaseModel):
     open_questions: list[str] = Field(default_factory=list)
     identifiers: list[str] = Field(default_factory=list)
     sentiment: Literal["negative", "neutral", "positive"] = "neutral"
+    emotion: str = ""
     do_not_ask_again: list[str] = Field(default_factory=list)

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from copilot.drafting.grounding import split_sentences
-from copilot.engines.base import TokenCallback
+from copilot.engines.base import TokenCallback, customer_routes
+from copilot.engines.offline_handover import extract_handover
 from copilot.engines.offline_text import (
     EMPATHY,
     PHRASES,
@@ -28,7 +29,7 @@ from copilot.engines.offline_text import (
     limit_sentences,
     relevant_sentences,
 )
-from copilot.engines.offline_wrapup import extract_handover, extract_summary
+from copilot.engines.offline_wrapup import extract_summary
 from copilot.privacy import Redactor
 from copilot.state import Card, Draft, HandoverBrief, Summary
 from copilot.understanding.routing import Route
@@ -205,9 +206,14 @@ class OfflineEngine:
         return extract_summary(transcript, routes, suggestions)
 
     def handover(
-        self, transcript: list[dict[str, Any]], redactor: Redactor | None = None
+        self,
+        transcript: list[dict[str, Any]],
+        redactor: Redactor | None = None,
+        routes: list[dict[str, Any]] | None = None,
     ) -> HandoverBrief:
-        return extract_handover(transcript, self.understanding)
+        if routes is None:  # turns added without suggestions (a bot's log): read them now
+            routes = customer_routes(self, transcript, redactor)
+        return extract_handover(transcript, routes)
 
 
 def _advisor_notes(turn: str, lang: str, cards: list[Card]) -> list[str]:

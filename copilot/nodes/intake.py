@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from copilot.context import Context, context_of, redactor_of
@@ -26,13 +27,23 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if not state.turn and state.category_override:  # a correction re-runs the last turn
         return {"started_at": time.perf_counter()}
     redactor = redactor_of(runtime, state.redaction)
-    result, full_length = redact_turn(redactor, state.turn)
+    given = context_of(runtime).redacted  # the session redacted it already: once per turn
+    if given is not None and given[0] == state.turn:
+        result, full_length = given[1]
+    else:
+        result, full_length = redact_turn(redactor, state.turn)
     update: dict[str, Any] = {
         "redaction": redactor.mapping,
         "transcript": [{"role": state.role, "text": result.text}],
         "started_at": time.perf_counter(),
     }
-    if state.role == "customer":
+    if state.role != "customer":  # an advisor's or a bot's turn goes on record here
+        context = context_of(runtime)
+        thread_id = get_config()["configurable"].get("thread_id") if context.recorder else None
+        if context.recorder is not None and thread_id:
+            transcript = [*state.transcript, *update["transcript"]]
+            context.recorder.turns(str(thread_id), context.advisor, transcript)
+    else:
         update |= {
             "injection": injection_flags(reading_window(state.turn), redactor),
             "redaction": redactor.mapping,

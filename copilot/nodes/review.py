@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from copilot.context import Context, redactor_of
+from copilot.context import Context, context_of, redactor_of
 from copilot.drafting.prose import customer_text
 from copilot.privacy import Redactor
-from copilot.state import Decision, State
+from copilot.state import Decision, Draft, State
 
 
 def final_text(decision: Decision, draft: dict[str, Any] | None) -> str | None:
@@ -44,22 +45,40 @@ def suggestion_payload(state: State) -> dict[str, Any]:
 
 
 def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    decision = Decision.model_validate(interrupt(suggestion_payload(state)))
+    context = context_of(runtime)
+    thread_id = str(get_config()["configurable"].get("thread_id", ""))
+    recorder = context.recorder if thread_id else None
+    shown = suggestion_payload(state)
+    if recorder is not None:  # runs again on resume: the recorder does not record twice
+        recorder.shown(
+            thread_id, context.advisor, shown | {"turn": state.redacted_turn}, state.transcript
+        )
+    decision = Decision.model_validate(interrupt(shown))
+    refusal = Draft.model_validate(state.draft).one_key_refusal if state.draft else None
+    while decision.kind == "accept" and refusal:
+        # accepting as it stands would send what is not for the customer: the draft waits
+        # again, saying why (the session refuses before resuming; a server client learns here)
+        decision = Decision.model_validate(interrupt(shown | {"refused": refusal}))
     # cleaned first (a citation mark inside a value hides it from detection), then redacted:
     # the advisor typed real values (an edit, a reason, an instruction): only placeholders go on
     decision = decision.model_copy(update={"text": final_text(decision, state.draft)})
     redactor = redactor_of(runtime, state.redaction)
     decision = redacted_decision(decision, redactor)
     recorded, mapping = decision.model_dump(), redactor.mapping
+    if recorder is not None:
+        recorder.decided(thread_id, context.advisor, decision)
     if decision.kind == "regenerate":
         return {"decision": recorded, "instruction": decision.instruction, "redaction": mapping}
     final = decision.text
     # a briefing prepares the advisor and is never sent: only a reply becomes their turn
     is_reply = (state.draft or {}).get("mode") == "reply"
     sent = decision.kind in ("accept", "edit") and bool(final) and is_reply
+    reply = [{"role": "advisor", "text": final}] if sent else []
+    if recorder is not None:
+        recorder.turns(thread_id, context.advisor, [*state.transcript, *reply])
     return {
         # what the advisor sent is part of the conversation the next turns are read against
-        "transcript": [{"role": "advisor", "text": final}] if sent else [],
+        "transcript": reply,
         "decision": recorded,
         "instruction": None,
         "redaction": mapping,

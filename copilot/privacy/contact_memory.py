@@ -18,6 +18,12 @@
   uses), is replaced by the next text that ends on an unrecognised run, and dropped by a
   text with another unrecognised run of 4 or more digits (an advisor's "the last 8 digits?"
   keeps it).
+* **A date of birth asked for.**  A text that asks for a date of birth without giving one
+  (the bot's "What is your date of birth?", the advisor's "pouvez-vous me donner votre date de
+  naissance ?") leaves an *ask*; in the next text a bare date ("14/03/1986", "le 3 mai 1979")
+  is that date of birth, even with no cue of its own.  Only dates at least 12 years old count,
+  so "I paid on 02/11/2026" stays a date.  The ask is kept in ``mapping`` under
+  :data:`ASKED_KEY` and lasts for one text.
 """
 
 from __future__ import annotations
@@ -25,12 +31,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from datetime import date
 from itertools import accumulate
 
 from . import numbers as N
 from . import patterns as P
 
 CARRY_KEY = "<CARRY_0>"
+ASKED_KEY = "<ASKED_0>"
+_DOB_QUESTION = re.compile(
+    r"(?i:\bdate\s+(?:de|of)\s+(?:naissance|birth)\b|\bbirth\s*date\b|\bD\.?O\.?B\b|"
+    r"\bwhen\s+were\s+you\s+born\b|\bn[ée]e?\(?e?\)?\s+quand\b|\bquand\s+[êe]tes[- ]vous\s+n[ée]|"
+    r"\bbirthday\b|\bDDN\b)"
+)
+_BARE_DATE = re.compile(rf"(?<![\w/.\-])(?:{P.DATE})")
+_DOB_MIN_AGE = 12
 _NAME_GAP = re.compile(r"[\s\-]+(?:(?:de|du|des|la|le|van|von|der|da|di|del)\s+)?|\s*d['’]\s*")
 _CARRY_DIGITS = (4, 15)
 _LEAD = 40  # the continued run must start this close to the start of the next text
@@ -129,6 +144,35 @@ def next_carry(
     if at_end and last.digits <= _CARRY_DIGITS[1]:
         return "".join(text[s:e] for s, e in last.groups)
     return None
+
+
+def asks_for_birth_date(text: str, found_types: set[str]) -> bool:
+    """Whether a text asks for a date of birth (and does not give one itself)."""
+    return "DOB" not in found_types and bool(_DOB_QUESTION.search(text))
+
+
+def answered_birth_dates(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of bare dates in an answer to "your date of birth?" that can be one (old enough)."""
+    latest = date.today().year - _DOB_MIN_AGE
+    return [
+        m.span()
+        for m in _BARE_DATE.finditer(text)
+        if 1900 <= _year_of(m.group(), latest) <= latest and not overlaps(*m.span(), taken)
+    ]
+
+
+def _year_of(found: str, latest: int) -> int:
+    """The year of a date as written: "1986-03-14", "14/03/86" (a 2-digit year is the latest
+    century that keeps the person old enough), "3 mai 1979"."""
+    numbers = re.findall(r"\d+", found)
+    if not numbers:
+        return 0
+    if len(numbers[0]) == 4:
+        return int(numbers[0])
+    year = int(numbers[-1])
+    if len(numbers[-1]) == 2:
+        year += 2000 if 2000 + year <= latest else 1900
+    return year
 
 
 def overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:

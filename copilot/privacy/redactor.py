@@ -63,10 +63,14 @@ class Redactor:
         self._next: dict[str, int] = {}
         self._names = M.NameMemory()
         self._carry: str | None = None
+        self._asked: str | None = None  # "DOB" when the last text asked for a date of birth
         self._values_rx: tuple[int, re.Pattern[str]] | None = None  # rebuilt when values grow
         for placeholder, raw in (mapping or {}).items():
             if placeholder == M.CARRY_KEY:
                 self._carry = raw
+                continue
+            if placeholder == M.ASKED_KEY:
+                self._asked = raw
                 continue
             m = _PLACEHOLDER.fullmatch(placeholder)
             if not m:
@@ -108,6 +112,11 @@ class Redactor:
             entities.append(Entity("CARD", start, end, source[start:end]))
             chosen[(start, end)] = self._placeholder("CARD", number)
             taken = sorted(chosen)
+        if self._asked == "DOB":
+            for start, end in M.answered_birth_dates(source, taken):
+                entities.append(Entity("DOB", start, end, source[start:end]))
+                chosen[(start, end)] = self._placeholder("DOB", source[start:end])
+            taken = sorted(chosen)
         for start, end, placeholder in self._remembered_values(source):
             if not M.overlaps(start, end, taken):
                 typ = _PLACEHOLDER.fullmatch(placeholder).group(1)  # type: ignore[union-attr]
@@ -121,6 +130,8 @@ class Redactor:
         entities.sort(key=lambda e: e.start)
         taken = sorted(chosen)
         self._carry = M.next_carry(self._carry, source, chains, taken)
+        found = {e.type for e in entities}
+        self._asked = "DOB" if M.asks_for_birth_date(source, found) else None
         parts, last = [], 0
         for ent in entities:
             parts += [source[last : ent.start], chosen[(ent.start, ent.end)]]
@@ -154,7 +165,8 @@ class Redactor:
     @property
     def mapping(self) -> dict[str, str]:
         carry = {M.CARRY_KEY: self._carry} if self._carry else {}
-        return dict(self._raw) | carry
+        asked = {M.ASKED_KEY: self._asked} if self._asked else {}
+        return dict(self._raw) | carry | asked
 
     @property
     def count(self) -> int:

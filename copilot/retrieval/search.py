@@ -16,9 +16,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
 
 import numpy as np
 
@@ -28,124 +26,23 @@ from copilot.retrieval.abstention import (
     count_unknown,
     probability_answerable,
 )
+from copilot.retrieval.lexicons import learn_lexicons
+from copilot.retrieval.passages import Passages
+from copilot.retrieval.results import (
+    MODES,
+    FusionWeights,
+    Hit,
+    Mode,
+    RetrievalResult,
+    SearchFilters,
+)
 from copilot.retrieval.scoring import AllowedChunks, DocumentSoftMax, standardise
 from copilot.retrieval.translations import TranslationGroups
 from knowledge_base.language import detect_language
-from knowledge_base.lexical import derive_lexicon, tokenize
+from knowledge_base.lexical import tokenize
 from knowledge_base.store import KnowledgeBase
 
-Mode = Literal["hybrid", "dense", "lexical"]
-MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
-TEXT_CACHE_CHUNKS = 4_096
-"""Chunk texts kept in memory once fetched: the same policy passages come back turn after turn."""
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Which chunks may be returned."""
-
-    audience: str | None = None
-    """'customer' keeps only customer-facing articles; None allows internal ones too."""
-    product: str | None = None
-    """Keep only this product (and 'general' articles)."""
-    lang: str | None = None
-    """Keep only this language (a strict filter; see `prefer_lang` for a preference)."""
-    include_superseded: bool = False
-    """Also return superseded versions (each hit is marked)."""
-    as_of: date | None = None
-    """Policies in effect on this day (default: today)."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One retrieved passage, ready to be shown as a knowledge card and cited."""
-
-    chunk_id: str
-    doc_id: str
-    title: str
-    section: str
-    lang: str
-    text: str
-    score: float
-    effective_date: str
-    version: int
-    audience: str
-    product: str
-    superseded_by: str
-
-    @property
-    def superseded(self) -> bool:
-        return bool(self.superseded_by)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "doc_id": self.doc_id,
-            "chunk_id": self.chunk_id,
-            "title": self.title,
-            "section": self.section,
-            "lang": self.lang,
-            "effective_date": self.effective_date,
-            "version": self.version,
-            "audience": self.audience,
-            "superseded": self.superseded,
-            "superseded_by": self.superseded_by or None,
-            "score": round(self.score, 5),
-            "text": self.text,
-        }
-
-
-@dataclass
-class RetrievalResult:
-    """Ranked hits plus the abstention signal and timings."""
-
-    query: str
-    mode: Mode
-    hits: list[Hit]
-    confidence: float
-    """0..1: how likely the top hit answers the query."""
-    abstained: bool
-    """True when nothing relevant was found: the copilot must say so, not answer."""
-    latency_ms: float
-    embed_ms: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class FusionWeights:
-    """Tunable knobs of the hybrid ranking, chosen on OR-ShARC dev with cross-validation
-    (benchmarks/tune_retrieval.py) and checked on the sample KB."""
-
-    dense_full: float = 1.0
-    """Dense similarity of the turn with its context (see `context_share`)."""
-    context_share: float = 0.5
-    """With earlier turns' texts given, the context query is the turn's vector plus this share
-    of their mean vector, re-normalised: vectors already computed, so no second embedding per
-    turn. On OR-ShARC dev (scenario as the earlier text) 0.5 gave hit@5 0.944 / MRR 0.841
-    against 0.939 / 0.841 for embedding "turn + context" (1.0: 0.941 / 0.842)."""
-    dense_turn: float = 1.0
-    """Dense similarity of the latest turn alone: it says what is asked now."""
-    lexical: float = 0.5
-    """BM25 of the turn with its context words."""
-    per_language: bool = True
-    """Standardise dense scores within each language (removes the same-language bias)."""
-    lexical_per_language: bool = True
-    """The same for BM25 scores."""
-    translated: float = 1.0
-    """BM25 of the query's words translated through the KB's own bilingual lexicon, added on
-    passages in another language than the query's (chosen by doc-grouped cross-validation on
-    the sample KB: cross-lingual hit@5 0.775 -> 0.888)."""
-    doc_softmax_tau: float = 3.0
-    """Each document's best chunk is lifted to a soft maximum over its three best chunks
-    (`copilot.retrieval.scoring.DocumentSoftMax`; 0 switches it off). Chosen by doc-grouped
-    cross-validation on the sample KB (hit@5 0.934 -> 0.942, cross-lingual 0.887 -> 0.925,
-    MRR 0.779 -> 0.808, held-out figures); OR-ShARC's one-chunk documents are unchanged."""
-    same_lang_boost: float = 0.0
-    """Added (in standard deviations) to hits in the preferred language."""
-    abstain_below: float = 0.3
-    """Confidence under which the result says 'no policy found' (P(no answer) > 0.7): chosen
-    for precision, since a wrong 'no policy found' is as bad as a wrong answer (grouped
-    cross-validation on the sample KB: precision 0.91, recall 0.29;
-    copilot/retrieval/abstention.py)."""
+__all__ = ["MODES", "FusionWeights", "Hit", "Mode", "RetrievalResult", "Retriever", "SearchFilters"]
 
 
 class Retriever:
@@ -183,44 +80,16 @@ class Retriever:
             kb.manifest.get("docs") or {}, doc_of, self._lang
         )
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._passages = Passages(kb)
         # "No policy found" was measured on hybrid searches with e5; with other embedders the
         # retriever never abstains until measured (a wrong 'no policy found' is as bad as a
         # wrong answer).
         self._calibrated = kb.embedder.name.startswith("e5")
-        self._lexicons = self._learn_lexicons() if self.weights.translated else {}
-
-    def _learn_lexicons(self) -> dict[tuple[str, str], dict[str, str]]:
-        """Word translations for each language pair, from the KB's translated articles.
-
-        Current articles sharing a topic and an audience in two languages are translations of
-        each other; each passage is paired with its nearest passage (by vector) in the other
-        version, and `derive_lexicon` counts which words travel together across those pairs.
-        """
-        docs = self.kb.manifest.get("docs") or {}
-        if not docs or self._vectors.shape[0] != len(self._ids):
-            return {}
-        doc_of = np.array([c["doc_id"] for c in self.kb.lexical.catalog], dtype=object)
-        current = ~self._superseded
-        groups: dict[tuple[str, str], dict[str, np.ndarray]] = {}
-        for doc_id, record in docs.items():
-            rows = np.flatnonzero((doc_of == doc_id) & current)
-            if record.get("topic") and rows.size:
-                key = (str(record["topic"]), str(record.get("audience", "")))
-                groups.setdefault(key, {})[str(record.get("lang", ""))] = rows
-        aligned: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for versions in groups.values():
-            for src, tgt in ((a, b) for a in versions for b in versions if a < b):
-                a_rows, b_rows = versions[src], versions[tgt]
-                sim = self._vectors[a_rows] @ self._vectors[b_rows].T
-                pairs = [(int(a_rows[i]), int(b_rows[j])) for i, j in enumerate(sim.argmax(1))]
-                pairs += [(int(a_rows[i]), int(b_rows[j])) for j, i in enumerate(sim.argmax(0))]
-                aligned.setdefault((src, tgt), []).extend(pairs)
-                aligned.setdefault((tgt, src), []).extend((b, a) for a, b in pairs)
-        lexicons = {
-            langs: derive_lexicon(self.kb.lexical, pairs) for langs, pairs in aligned.items()
-        }
-        return {langs: lexicon for langs, lexicon in lexicons.items() if lexicon}
+        self._lexicons = (
+            learn_lexicons(kb, self._vectors, self._ids, self._superseded)
+            if self.weights.translated
+            else {}
+        )
 
     def _translated_scores(
         self, full: str, mask: np.ndarray | AllowedChunks, lang: str
@@ -237,9 +106,6 @@ class Retriever:
                 z = self._standardise(scores, mask, self.weights.lexical_per_language)
                 out += np.where(self._is_lang[tgt], z, 0.0).astype(np.float32)
         return out
-
-    def _mask(self, filters: SearchFilters) -> np.ndarray:
-        return self._allowed(filters).mask
 
     def _allowed(self, filters: SearchFilters) -> AllowedChunks:
         """The chunks these filters allow, with per-language counts (kept per filters and day:
@@ -304,7 +170,7 @@ class Retriever:
             for row, meta in enumerate(self.kb.lexical.catalog)
             if meta["doc_id"] in wanted and not self._superseded[row]
         ]
-        return self._hits([(row, 0.0) for row in rows])
+        return self._passages.hits([(row, 0.0) for row in rows])
 
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
@@ -391,7 +257,7 @@ class Retriever:
             part = allowed[np.argpartition(-fused[allowed], n - 1)[:n]]
             top = [int(i) for i in part[np.argsort(-fused[part])]]
             top = self._translations.pick(top, k, prefer_lang, fused, mask)
-        hits = self._hits([(i, float(fused[i])) for i in top])
+        hits = self._passages.hits([(i, float(fused[i])) for i in top])
         if bm25 is None:
             bm25 = self.kb.lexical.scores(full) if self._calibrated else np.zeros(0)
         confidence = self.confidence(dense_full, bm25, mask, full, mode)
@@ -436,50 +302,3 @@ class Retriever:
             language_pair=pair,
         )
         return probability_answerable(signals)
-
-    def _chunk_texts(self, ids: list[str]) -> dict[str, str]:
-        """The texts of these chunks from Chroma, for a generation indexed before the sidecar
-        kept them. A generation never changes, so a text fetched once (a round trip per turn,
-        over the network with a Chroma server) is kept."""
-        missing = [cid for cid in ids if cid not in self._texts]
-        if missing:
-            got = self.kb.collection.get(ids=missing, include=["documents"])
-            for cid, text in zip(got["ids"], got["documents"] or [], strict=True):
-                self._texts[cid] = text or ""
-        texts = {}
-        for cid in ids:
-            if cid in self._texts:
-                self._texts.move_to_end(cid)
-                texts[cid] = self._texts[cid]
-        while len(self._texts) > TEXT_CACHE_CHUNKS:
-            self._texts.popitem(last=False)
-        return texts
-
-    def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
-        if not ranked:
-            return []
-        ids = [self._ids[row] for row, _ in ranked]
-        if self.kb.texts is not None:  # kept beside the vectors by the indexer
-            texts = {cid: self.kb.texts[row] for (row, _), cid in zip(ranked, ids, strict=True)}
-        else:
-            texts = self._chunk_texts(ids)
-        hits = []
-        for (row, score), cid in zip(ranked, ids, strict=True):
-            meta = self.kb.lexical.catalog[row]
-            hits.append(
-                Hit(
-                    chunk_id=cid,
-                    doc_id=meta["doc_id"],
-                    title=meta["title"],
-                    section=meta["section"],
-                    lang=meta["lang"],
-                    text=texts.get(cid, ""),
-                    score=score,
-                    effective_date=meta["effective_date"],
-                    version=int(meta["version"] or 1),
-                    audience=meta["audience"],
-                    product=meta["product"],
-                    superseded_by=meta["superseded_by"],
-                )
-            )
-        return hits

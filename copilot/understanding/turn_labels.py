@@ -93,7 +93,7 @@ def label_problems(row: dict[str, Any]) -> list[str]:
     return problems
 
 
-def read_turns(path: Path | None = None) -> Iterator[dict[str, Any]]:
+def read_labelled_turns(path: Path | None = None) -> Iterator[dict[str, Any]]:
     """The rows of a labelled file; by default the training set shipped with the package."""
     if path is None:
         text = resources.files(__package__).joinpath("data", TRAINING_SET).read_text("utf-8")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from copilot.assembly import Copilot
 from copilot.checkpoints import open_checkpointer
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession
 from copilot.state import SUPERSEDED, Decision, Summary
 from copilot.store import Store, open_store
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
@@ -26,15 +26,14 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 
 def open_session(settings: Settings, retriever: Retriever, store: Store, thread: str):
     engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
-    return CopilotSession(
+    return Copilot(
         engine,
         retriever,
         open_checkpointer(settings),
-        thread_id=thread,
         actions=ACTIONS,
         store=store,
         advisor="alice",
-    )
+    ).session(thread)
 
 
 def test_a_contact_is_on_record_redacted_and_survives_a_restart(
@@ -78,7 +77,7 @@ def test_without_a_store_nothing_is_recorded_and_nothing_breaks(
     settings: Settings, retriever: Retriever
 ) -> None:
     engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
-    s = CopilotSession(engine, retriever, open_checkpointer(settings), actions=ACTIONS)
+    s = Copilot(engine, retriever, open_checkpointer(settings), actions=ACTIONS).session()
     s.customer_turn("why this late fee?")
     s.decide(Decision(kind="accept"))
     s.approve_summary(Summary(reason_for_contact="late fee"))

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.checkpoints import open_checkpointer
 from copilot.cli import cli
 from copilot.cli import records as _records  # noqa: F401  (registers commands)
@@ -91,18 +92,14 @@ def test_no_raw_customer_value_is_stored_or_exported(
 ) -> None:
     retriever: Retriever = tiny_kb(tmp_path / "kb", settings_for)
     store = open_store(settings_for)
-    session = CopilotSession(
+    session = Copilot(
         OfflineEngine(KeywordUnderstanding(), macros=[MACRO]),
         retriever,
-        # saved contacts: encrypted at rest and scanned too on SQLite; PostgresSaver keeps
-        # string channels (the current raw turn) inline as JSON, outside the encryption, so
-        # that back-end's saved contacts are a known gap (README, Privacy)
         open_checkpointer(settings_for) if settings_for.database_url is None else InMemorySaver(),
-        thread_id="call-1",
         actions=ACTIONS,
         store=store,
         advisor="alice",
-    )
+    ).session("call-1")
     shown = session.customer_turn(f"Hello, my name is {NAME}. Why this late fee?")
     assert NAME in shown.draft.text  # the advisor sees the real name...
     session.decide(
@@ -126,8 +123,9 @@ def test_no_raw_customer_value_is_stored_or_exported(
         update={"commitments": [f"call {NAME} back on {PHONE} about card {CARD}"]}
     )
     session.approve_summary(edited)
-    brief = session.handover()
-    assert CARD in brief.identifiers
+    brief = session.handover()  # identifiers stay placeholders until the advisor reveals one
+    assert CARD not in brief.identifiers
+    assert CARD in [session.reveal(p) for p in brief.identifiers]
     rows = store.suggestions()
     store.record_review(rows[0]["id"], "sam", "coaching needed", f"card {CARD} read back")
     fix = {"chunk_id": rows[1]["citations"][0]["chunk_id"], "change": f"IBANs like {IBAN}"}
@@ -167,7 +165,7 @@ def test_placeholders_made_at_wrap_up_are_kept_for_a_resumed_contact(
 
     def open_contact() -> CopilotSession:
         engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
-        return CopilotSession(engine, retriever, saver, thread_id="call-2", actions=ACTIONS)
+        return Copilot(engine, retriever, saver, actions=ACTIONS).session("call-2")
 
     first = open_contact()
     first.customer_turn(f"my name is {NAME}, why this late fee?")

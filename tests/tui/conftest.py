@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
@@ -46,7 +47,7 @@ def session_factory(retriever: Retriever, contacts_db: Path) -> SessionMaker:
     def build(thread_id: str | None = None, engine: object = None) -> CopilotSession:
         saver = SqliteSaver(sqlite3.connect(contacts_db, check_same_thread=False))
         engine = engine or offline_engine()
-        return CopilotSession(engine, retriever, saver, thread_id=thread_id, actions=ACTIONS)
+        return Copilot(engine, retriever, saver, actions=ACTIONS).session(thread_id)
 
     return build
 

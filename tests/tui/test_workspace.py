@@ -222,7 +222,8 @@ async def test_wrap_up_edit_and_approve_saves_the_summary(workspace, settings) -
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         editor = app.screen.query_one("#summary-editor")
-        assert editor.text.startswith("Reason for contact:")
+        assert editor.text.startswith("Case note: The customer asks why this late fee?")
+        assert "\nReason for contact:" in editor.text
         editor.text = editor.text.replace("Follow-ups:\n", "Follow-ups:\n- call back on Monday\n")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -351,14 +352,14 @@ async def test_next_actions_say_when_the_kb_has_no_action_catalogue(
 ) -> None:
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from copilot.session import CopilotSession
+    from copilot.assembly import Copilot
     from copilot.state import NO_ACTION_CATALOGUE
     from tests.agent_fakes import ACTIONS
     from tests.tui.conftest import FIXED, offline_engine
     from tui.app import make_app
 
     for actions, expected in (([], NO_ACTION_CATALOGUE), (ACTIONS, "")):
-        session = CopilotSession(offline_engine(), retriever, InMemorySaver(), actions=actions)
+        session = Copilot(offline_engine(), retriever, InMemorySaver(), actions=actions).session()
         app = make_app(settings, session=session, display=FIXED)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)

@@ -14,10 +14,10 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession
 from copilot.state import Decision
 from copilot.understanding.routing import Category
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
@@ -30,8 +30,8 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 
 def session(retriever: Retriever, checkpointer=None, thread_id: str | None = None):
     engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
-    return CopilotSession(
-        engine, retriever, checkpointer or InMemorySaver(), thread_id=thread_id, actions=ACTIONS
+    return Copilot(engine, retriever, checkpointer or InMemorySaver(), actions=ACTIONS).session(
+        thread_id
     )
 
 

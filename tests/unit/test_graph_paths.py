@@ -31,6 +31,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 import copilot
+from copilot.assembly import Copilot
 from copilot.context import Context
 from copilot.engines.offline import OfflineEngine
 from copilot.graph import build_graph
@@ -169,7 +170,7 @@ def test_each_route_stops_at_the_interrupt_until_the_advisor_decides(
     retriever: Retriever, turn: str, human_led: bool, abstains: bool, final: str
 ) -> None:
     search = AbstainingRetriever(retriever) if abstains else retriever
-    s = CopilotSession(offline_engine(), search, InMemorySaver(), actions=ACTIONS)
+    s = Copilot(offline_engine(), search, InMemorySaver(), actions=ACTIONS).session()
     suggestion = s.customer_turn(turn)
     assert suggestion.route.human_led is human_led
     assert suggestion.abstained is abstains and suggestion.draft.no_policy_found is abstains
@@ -191,7 +192,7 @@ def test_each_route_stops_at_the_interrupt_until_the_advisor_decides(
 
 
 def test_moving_on_without_a_decision_records_a_rejection_never_a_send(retriever) -> None:
-    s = CopilotSession(offline_engine(), retriever, InMemorySaver(), actions=ACTIONS)
+    s = Copilot(offline_engine(), retriever, InMemorySaver(), actions=ACTIONS).session()
     s.customer_turn("why this late fee?")
     s.add_turn("advisor", "One moment please.")
     s.customer_turn("and the late fee cap?")

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from copilot.understanding.routing import NO_INTENT, Category, Flag, Route
-from copilot.understanding.turn_labels import FIELDS, label_problems, read_turns
+from copilot.understanding.turn_labels import FIELDS, label_problems, read_labelled_turns
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "benchmarks" / "data" / "routing_heldout.jsonl"
-TRAIN = list(read_turns())
-HELD = list(read_turns(HELDOUT))
+TRAIN = list(read_labelled_turns())
+HELD = list(read_labelled_turns(HELDOUT))
 
 
 def _key(text: str) -> str:

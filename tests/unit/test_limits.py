@@ -9,13 +9,13 @@ from pathlib import Path
 from click.testing import CliRunner
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
 from copilot.cli import cli
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.limits import CLIP_MARK, MAX_TURN_CHARS, redact_turn
 from copilot.privacy import Redactor
-from copilot.session import CopilotSession
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
 CARD = "5312 4512 3456 7896"  # passes Luhn
@@ -53,9 +53,9 @@ def test_a_megabyte_turn_is_read_to_the_limit_and_the_advisor_told(
 ) -> None:
     understanding = RecordingUnderstanding()
     engine = OfflineEngine(understanding, macros=[MACRO])
-    session = CopilotSession(
+    session = Copilot(
         engine, tiny_kb(tmp_path / "kb", settings), InMemorySaver(), actions=ACTIONS
-    )
+    ).session()
     suggestion = session.customer_turn(long_turn(1_000_000))
     (seen,) = understanding.seen
     assert len(seen) <= MAX_TURN_CHARS + len(CLIP_MARK) and seen.endswith(CLIP_MARK)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.llm import LLMEngine
 from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession
 from copilot.state import Decision
 from tests.agent_fakes import ACTIONS, LATE_FEE_GUESS, KeywordUnderstanding, tiny_kb
 from tests.fakes import ScriptedChatModel
@@ -55,7 +55,7 @@ def test_no_raw_value_typed_by_customer_or_advisor_reaches_the_model(
         chat_model=model,
         understanding=KeywordUnderstanding(),
     )
-    session = CopilotSession(engine, retriever, InMemorySaver(), actions=ACTIONS)
+    session = Copilot(engine, retriever, InMemorySaver(), actions=ACTIONS).session()
 
     def step(*responses: object) -> None:
         model.responses.extend(responses)

@@ -20,10 +20,10 @@ from stdnum.fr import nir as _nir
 
 from benchmarks.bench_privacy import ADVERSARIAL, long_lines, score_adversarial
 from benchmarks.make_privacy_adversarial import fr_pair
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.privacy import SENSITIVE_TYPES, Redactor, detect, has_sensitive_data
-from copilot.session import CopilotSession
 from copilot.understanding.routing import AI_SUITABLE, Category
 from tests.agent_fakes import ACTIONS, MACRO, KeywordUnderstanding, tiny_kb
 
@@ -223,7 +223,7 @@ def test_turn_with_a_spaced_or_dotted_card_routes_sensitive_data(
     engine = OfflineEngine(KeywordUnderstanding(), macros=[MACRO])
     retriever = tiny_kb(tmp_path / "kb", settings)
     for number in (quads(VISA, "."), quads(VISA, ", "), quads(VISA, " - ")):
-        s = CopilotSession(engine, retriever, InMemorySaver(), actions=ACTIONS)
+        s = Copilot(engine, retriever, InMemorySaver(), actions=ACTIONS).session()
         suggestion = s.customer_turn(f"why this late fee? my card is {number}")
         assert suggestion.route.category == Category.SENSITIVE_DATA
         assert suggestion.route.category not in AI_SUITABLE

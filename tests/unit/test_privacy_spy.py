@@ -12,10 +12,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from stdnum import luhn
 from stdnum.iban import calc_check_digits
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.llm import LLMEngine
 from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession
 from copilot.state import Decision
 from knowledge_base.embeddings import HashEmbedder
 from knowledge_base.indexer import index_paths
@@ -110,7 +110,7 @@ def test_no_raw_personal_value_reaches_the_model_or_the_embedder(retriever, sett
     )
     raw_values: list[str] = []
     for conversation in conversations():
-        session = CopilotSession(engine, retriever, InMemorySaver(), actions=[])
+        session = Copilot(engine, retriever, InMemorySaver(), actions=[]).session()
         for text, values in conversation:
             raw_values += values
             model.responses += [guess, "A late fee of €5 applies [1]."]

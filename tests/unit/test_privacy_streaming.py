@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.llm import LLMEngine
 from copilot.privacy import Redactor, StreamingRestorer
 from copilot.retrieval.search import Retriever
-from copilot.session import CopilotSession
 from copilot.state import Decision
 from tests.agent_fakes import LATE_FEE_GUESS, KeywordUnderstanding, tiny_kb
 from tests.fakes import ScriptedChatModel
@@ -84,7 +84,7 @@ def test_a_session_streams_restored_tokens(retriever: Retriever, settings: Setti
         chat_model=model,
         understanding=KeywordUnderstanding(),
     )
-    session = CopilotSession(engine, retriever, InMemorySaver(), actions=[])
+    session = Copilot(engine, retriever, InMemorySaver(), actions=[]).session()
     tokens: list[str] = []
 
     # the name and the card are new in this very turn: the mapping must already know them

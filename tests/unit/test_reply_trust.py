@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.cli.assist import suggestion_json
 from copilot.config import Settings
 from copilot.drafting.grounding import check_draft
@@ -81,7 +82,7 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 
 def session(retriever: Retriever, engine=None, store=None) -> CopilotSession:  # type: ignore[no-untyped-def]
     engine = engine or OfflineEngine(LanguageUnderstanding(), macros=[])
-    return CopilotSession(engine, retriever, InMemorySaver(), actions=ACTIONS, store=store)
+    return Copilot(engine, retriever, InMemorySaver(), actions=ACTIONS, store=store).session()
 
 
 def card(n: int, text: str, audience: str = "customer", lang: str = "en") -> Card:

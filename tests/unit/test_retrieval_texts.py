@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import copilot.retrieval.search
+import copilot.retrieval.passages
 from copilot.config import Settings
 from knowledge_base.chunk_texts import ChunkTexts
 from tests.agent_fakes import tiny_kb
@@ -47,12 +47,12 @@ def test_the_text_cache_is_bounded_and_refetches_what_it_dropped(
 ) -> None:
     retriever = tiny_kb(tmp_path / "kb", settings)
     retriever.kb.texts = None
-    monkeypatch.setattr(copilot.retrieval.search, "TEXT_CACHE_CHUNKS", 1)
+    monkeypatch.setattr(copilot.retrieval.passages, "TEXT_CACHE_CHUNKS", 1)
     reads = spy_on_reads(retriever, monkeypatch)
     first = retriever.search("stolen card", k=2)
     again = retriever.search("stolen card", k=2)
     assert len(first.hits) == 2
-    assert len(retriever._texts) == 1
+    assert len(retriever._passages._cache) == 1
     assert [h.text for h in again.hits] == [h.text for h in first.hits]
     assert reads[1] == [first.hits[0].chunk_id]  # only the dropped text is read again
 

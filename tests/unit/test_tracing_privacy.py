@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 import copilot.session
 from copilot import tracing
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
@@ -126,12 +127,12 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 
 
 def drive_contact(retriever: Retriever) -> CopilotSession:
-    session = CopilotSession(
+    session = Copilot(
         OfflineEngine(KeywordUnderstanding(), macros=[MACRO]),
         retriever,
         InMemorySaver(),
         actions=ACTIONS,
-    )
+    ).session()
     session.customer_turn(f"Hello, my name is {NAME}, my card {CARD} was charged a late fee")
     session.decide(Decision(kind="edit", text=f"Noted {CARD}, the late fee is €5 [1]."))
     session.customer_turn(f"You can call me on {PHONE} or {EMAIL} about the late fee")
@@ -193,7 +194,7 @@ def test_without_tracing_the_config_has_no_callbacks(
         monkeypatch.delenv(f"LANGSMITH_{name}", raising=False)
         monkeypatch.delenv(f"LANGCHAIN_{name}", raising=False)
     ls_utils.get_env_var.cache_clear()
-    session = CopilotSession(OfflineEngine(KeywordUnderstanding()), retriever, InMemorySaver())
+    session = Copilot(OfflineEngine(KeywordUnderstanding()), retriever, InMemorySaver()).session()
     assert session._config == {"configurable": {"thread_id": session.thread_id}}
 
 

@@ -98,7 +98,9 @@ def brief_content(brief: HandoverBrief) -> Content:
     for heading, items in sections:
         if items:
             parts += ["\n", (f"{heading}: ", "bold"), "; ".join(items)]
-    parts += ["\n", ("Sentiment ", "bold"), brief.sentiment]
+    parts += ["\n", ("Sentiment ", "bold"), f"{brief.sentiment} ({brief.sentiment_trend})"]
+    if brief.emotion:
+        parts += [" — ", brief.emotion]
     return Content.assemble(*parts)
 
 
