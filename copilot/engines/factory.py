@@ -7,6 +7,7 @@ from typing import Any
 
 from copilot.config import Settings
 from copilot.engines.base import Engine
+from copilot.errors import EngineError
 from knowledge_base.catalog import Catalog
 from knowledge_base.errors import KnowledgeBaseError
 
@@ -33,7 +34,7 @@ def make_engine(settings: Settings, embedder: Any = None, catalog: Catalog | Non
     wants_llm = settings.engine == "llm" or (settings.engine == "auto" and settings.llm_model)
     if wants_llm:
         if not settings.llm_model:
-            raise KnowledgeBaseError(
+            raise EngineError(
                 "engine 'llm' needs COPILOT_LLM_MODEL (and usually COPILOT_LLM_BASE_URL)"
             )
         from copilot.engines.llm import LLMEngine

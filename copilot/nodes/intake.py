@@ -24,10 +24,16 @@ from copilot.understanding.screening import injection_flags, injection_reason
 
 def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Replace personal data by placeholders and add the turn to the transcript."""
+    context = context_of(runtime)
+    thread_id = get_config()["configurable"].get("thread_id") if context.recorder else None
+    if context.recorder is not None and thread_id:
+        # a draft still waiting was passed over (a server client sent this turn instead of a
+        # decision): it goes on record as superseded, as the session records it before a turn
+        context.recorder.superseded(str(thread_id), context.advisor)
     if not state.turn and state.category_override:  # a correction re-runs the last turn
         return {"started_at": time.perf_counter()}
     redactor = redactor_of(runtime, state.redaction)
-    given = context_of(runtime).redacted  # the session redacted it already: once per turn
+    given = context.redacted  # the session redacted it already: once per turn
     if given is not None and given[0] == state.turn:
         result, full_length = given[1]
     else:
@@ -38,8 +44,6 @@ def redact(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         "started_at": time.perf_counter(),
     }
     if state.role != "customer":  # an advisor's or a bot's turn goes on record here
-        context = context_of(runtime)
-        thread_id = get_config()["configurable"].get("thread_id") if context.recorder else None
         if context.recorder is not None and thread_id:
             transcript = [*state.transcript, *update["transcript"]]
             context.recorder.turns(str(thread_id), context.advisor, transcript)

@@ -129,3 +129,101 @@ def test_a_refused_accept_through_the_graph_leaves_the_draft_waiting(
         assert not copilot.graph.get_state(config).next
         (row,) = copilot.store.suggestions()  # type: ignore[union-attr]
         assert row["decision"]["kind"] == "edit"
+
+
+def test_an_llm_engine_without_a_model_is_an_engine_error(settings: Settings) -> None:
+    from copilot.engines.factory import make_engine
+    from copilot.errors import EngineError
+
+    with pytest.raises(EngineError, match="COPILOT_LLM_MODEL"):
+        make_engine(settings.model_copy(update={"engine": "llm", "llm_model": None}))
+
+
+def test_a_new_turn_over_a_waiting_draft_through_the_graph_supersedes_it(
+    retriever: Retriever, settings: Settings
+) -> None:
+    """A server client sends the next turn without deciding: the waiting draft goes on record
+    as superseded, and the next decision lands on the draft it was made on."""
+    from langgraph.types import Command
+
+    from copilot.state import SUPERSEDED
+
+    with copilot_over(retriever, settings) as copilot:
+        config = {"configurable": {"thread_id": "served"}}
+        copilot.graph.invoke({"turn": TURN}, config, context=copilot.context())
+        second = "And can you waive the fee this once?"
+        copilot.graph.invoke({"turn": second}, config, context=copilot.context())
+        copilot.graph.invoke(
+            Command(resume={"kind": "reject", "reason": "no"}), config, context=copilot.context()
+        )
+        rows = copilot.store.suggestions()  # type: ignore[union-attr]
+        assert [(r["decision"]["kind"], r["decision"]["reason"]) for r in rows] == [
+            ("reject", SUPERSEDED),
+            ("reject", "no"),
+        ]
+        assert copilot.store.verify().ok  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"COPILOT_KB": "nowhere"}, "not indexed"),
+        ({"COPILOT_ENGINE": "llm"}, "COPILOT_LLM_MODEL"),
+    ],
+)
+def test_a_served_run_without_a_kb_or_a_model_is_a_copilot_error(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], said: str
+) -> None:
+    """LangGraph Server's first run opens the copilot from the settings: what is missing is
+    reported as the one-line error a user can act on (the run fails with it, nothing opens)."""
+    import copilot.context
+
+    # importing the server module registers its opener for the whole process: undone after
+    monkeypatch.setattr(copilot.context, "_served", copilot.context._served)
+    import copilot.server
+
+    copilot.context.serve(copilot.server.served_context)
+    monkeypatch.setattr(copilot.server, "_opened", [])
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    graph = build_graph(copilot.context.RunOptions).compile(checkpointer=InMemorySaver())
+    with pytest.raises(CopilotError, match=said):
+        graph.invoke({"turn": "hello"}, {"configurable": {"thread_id": "t"}})
+    assert copilot.server._opened == []
+
+
+def test_a_category_correction_records_the_corrected_suggestion(
+    retriever: Retriever, settings: Settings
+) -> None:
+    from copilot.state import SUPERSEDED
+
+    with copilot_over(retriever, settings) as copilot:
+        session = copilot.session("corrected")
+        first = session.customer_turn(TURN)
+        corrected = session.correct_category("complaint")
+        assert corrected.route.category != first.route.category
+        session.decide(Decision(kind="reject", reason="not now"))
+        rows = copilot.store.suggestions()  # type: ignore[union-attr]
+        assert [(r["decision"]["reason"], r["category"]) for r in rows] == [
+            (SUPERSEDED, first.route.category),
+            ("not now", "complaint"),
+        ]
+        turns = copilot.store.conversation(rows[0]["contact_id"])  # type: ignore[union-attr]
+        assert [t["role"] for t in turns] == ["customer"]  # the correction adds no turn
+        assert copilot.store.verify().ok  # type: ignore[union-attr]
+
+
+def test_a_served_run_keeps_the_configured_advisor_unless_the_run_names_one(
+    retriever: Retriever, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copilot.context
+    from copilot.context import RunOptions
+
+    with copilot_over(retriever, settings) as root:  # its advisor: "ana" (COPILOT_ADVISOR)
+        monkeypatch.setattr(copilot.context, "_served", root.context)
+        graph = build_graph(RunOptions).compile(checkpointer=InMemorySaver())
+        for thread, options in (("plain", RunOptions()), ("named", RunOptions(advisor="bo"))):
+            config = {"configurable": {"thread_id": thread}}
+            graph.invoke({"turn": TURN}, config, context=options)
+        rows = root.store.suggestions()  # type: ignore[union-attr]
+        assert [r["advisor"] for r in rows] == ["ana", "bo"]
