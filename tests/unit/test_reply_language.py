@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from copilot.assembly import Copilot
 from copilot.config import Settings
 from copilot.engines.offline import OfflineEngine
 from copilot.retrieval.search import Retriever
@@ -53,7 +54,7 @@ def retriever(tmp_path: Path, settings: Settings) -> Retriever:
 
 
 def _session(retriever: Retriever, understanding: Understanding) -> CopilotSession:
-    return CopilotSession(OfflineEngine(understanding, macros=[]), retriever, InMemorySaver())
+    return Copilot(OfflineEngine(understanding, macros=[]), retriever, InMemorySaver()).session()
 
 
 def _draft_language(text: str) -> str:
