@@ -21,6 +21,7 @@ import numpy as np
 
 from copilot.understanding.intents import IntentSpec
 from copilot.understanding.routing import HUMAN_LED
+from copilot.understanding.vector_cache import embed_queries
 from knowledge_base.atomic import load_array_or_none, save_array_atomic
 from knowledge_base.embeddings import Embedder
 
@@ -74,11 +75,8 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def embed_many(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Query embeddings of several texts, batched when the embedder can (`embed_queries`)."""
-    batch = getattr(embedder, "embed_queries", None)
-    if callable(batch):
-        return np.asarray(batch(list(texts)), dtype=np.float32)
-    return np.stack([np.asarray(embedder.embed_query(t), dtype=np.float32) for t in texts])
+    """Query embeddings of several texts, batched when the embedder can."""
+    return embed_queries(embedder, texts)
 
 
 class IntentIndex:
