@@ -113,9 +113,7 @@ def _e5_model(backend: str) -> Any:
         """Query vectors of many texts in one model call (the same vectors, one by one)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(self.model().query(list(texts)), dtype=np.float32).reshape(
-            len(texts), -1
-        )
+        return np.asarray(self.model().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
 @lru_cache(maxsize=512)

@@ -1,8 +1,9 @@
-"""`copilot eval retrieval`: the measure -> analyse -> improve loop for retrieval."""
+"""`copilot eval retrieval` and `copilot eval routing`: measure the copilot on labelled data."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -68,6 +69,96 @@ def retrieval_cmd(
             f"abstention on {a['n_unanswerable']} unanswerable questions: "
             f"precision {a['precision']}, recall {a['recall']}"
         )
+
+
+@eval_group.command("routing")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Labelled turns: JSON lines, or a BANKING77 / Bitext CSV (mapped to the routing).",
+)
+@click.option(
+    "--intents",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The KB's intents.yaml (default: the sample KB's).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def routing_cmd(data_path: Path, intents: Path | None, as_json: bool) -> None:
+    """Human-led recall/precision, AI-suitable accuracy, categories, flags, sentiment, latency."""
+    from copilot.evaluation.routing_eval import evaluate_routing
+    from copilot.understanding.intents import SAMPLE_INTENTS, load_intents
+    from copilot.understanding.pipeline import Understanding
+    from copilot.understanding.route_data import read_turns
+    from knowledge_base.embeddings import make_embedder
+    from knowledge_base.errors import CopilotError
+
+    try:
+        turns = read_turns(data_path)
+        catalogue = load_intents(intents or SAMPLE_INTENTS)
+    except ValueError as exc:
+        raise CopilotError(str(exc)) from exc
+    settings = Settings()
+    embedder = make_embedder(
+        settings.embeddings, settings.embeddings_model, settings.embeddings_base_url
+    )
+    understanding = Understanding(embedder, catalogue, cache_dir=settings.data_dir / "cache")
+    report = evaluate_routing(understanding, turns)
+    if as_json:
+        print_json(report)
+        return
+    print_routing_report(report, str(data_path))
+
+
+def print_routing_report(report: dict[str, Any], title: str) -> None:
+    """The routing report as tables: overall and per language, categories, flags."""
+    table = Table(title=f"routing on {title} ({report['n']} turns)")
+    table.add_column("measure")
+    parts = [("all", report), *report.get("by_language", {}).items()]
+    for name, _ in parts:
+        table.add_column(name, justify="right")
+    rows = [
+        ("human-led recall", lambda r: r["human_led"]["recall"]),
+        ("human-led precision", lambda r: r["human_led"]["precision"]),
+        ("AI-suitable accuracy", lambda r: r["ai_suitable"]["accuracy"]),
+        ("category accuracy", lambda r: r.get("category_accuracy")),
+        ("sentiment accuracy", lambda r: r.get("sentiment", {}).get("accuracy")),
+        ("sentiment macro-F1", lambda r: r.get("sentiment", {}).get("macro_f1")),
+    ]
+    for label, get in rows:
+        table.add_row(label, *(_cell(get(r)) for _, r in parts))
+    table.add_row(
+        "latency p50 / p95 ms",
+        f"{report['latency_ms']['p50']} / {report['latency_ms']['p95']}",
+        *("" for _ in parts[1:]),
+    )
+    stdout.print(table)
+    if "confusion" in report:
+        matrix = Table(title="confusion (rows: labelled, columns: routed) and recall")
+        matrix.add_column("labelled")
+        names = list(next(iter(report["confusion"].values())))
+        for name in names:
+            matrix.add_column(name[:8], justify="right")
+        matrix.add_column("recall", justify="right")
+        for gold, row in report["confusion"].items():
+            recall = report["per_category_recall"][gold]
+            matrix.add_row(gold, *(str(row[n]) for n in names), _cell(recall))
+        stdout.print(matrix)
+    if "flags" in report:
+        flags = Table(title="flags")
+        for column in ("flag", "n", "recall", "precision"):
+            flags.add_column(column, justify="left" if column == "flag" else "right")
+        for flag, m in report["flags"].items():
+            flags.add_row(flag, str(m["n"]), _cell(m["recall"]), _cell(m["precision"]))
+        stdout.print(flags)
+    model = report.get("learned_model")
+    stdout.print(f"learned routing: {model}" if model else "learned routing: not used")
+
+
+def _cell(value: Any) -> str:
+    return "-" if value is None else str(value)
 
 
 @eval_group.command("summaries")

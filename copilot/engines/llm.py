@@ -170,7 +170,8 @@ class LLMEngine:
             intent_confidence=round(
                 guessed if intent == guess.intent else rules.intent_confidence if rules else 0.0, 3
             ),
-            language=guess.language,
+            # the reply follows the customer's latest turn, as the offline engine's does
+            language=rules.language if rules is not None else guess.language,
             sentiment=guess.sentiment,
             sentiment_score=score,
             sentiment_trend=rules.sentiment_trend if rules else "stable",

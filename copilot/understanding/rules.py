@@ -160,7 +160,7 @@ CUES: dict[str, list[str]] = {
         r"\b(?:trading standards|financial conduct authority|fca)\b"
         r"|\bconsumer (?:association|rights|protection|group|watchdog)",
         r"\b(?:i m|i am|i ll|i will|gonna|going to|i shall) (?:\w+ )?(?:take|taking|go|going|escalate|"
-        r"escalating|report|reporting|complain|contact|write to) (?:\w+ ){0,3}(?:ombudsman|mediator|press)",
+        r"escalating|report|reporting|complain|contact|write to) (?:\w+ ){0,6}(?:ombudsman|mediator|press)",
         r"\bavocats?\b|\btribunal\b|\bjustice\b|\bpoursuites?\b|\bpoursuivre\b",
         r"\bporter plainte contre\b|\b(?:je vais|je compte|j vais|je veux) porter plainte\b"
         r"|\bplainte contre (?:vous|orvane)",

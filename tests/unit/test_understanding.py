@@ -268,9 +268,9 @@ def test_example_embeddings_are_cached_on_disk(tmp_path: Path) -> None:
     Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)
     first = CountingEmbedder.calls
     assert first > 100 and list(tmp_path.glob("intents-*.npy"))
-    from copilot.understanding import pipeline as module
+    from copilot.understanding import intent_index
 
-    module._MATRIX_CACHE.clear()
+    intent_index._MATRIX_CACHE.clear()
     Understanding(CountingEmbedder(), load_intents(SAMPLE_INTENTS), cache_dir=tmp_path)
     assert CountingEmbedder.calls == first  # read back from disk, nothing embedded again
 
