@@ -54,6 +54,9 @@ NEEDS: dict[str, set[str]] = {
     "eval summaries": {"model", "endpoint", "chroma"},
     "export case-notes": {"postgres"},
     "eval retrieval": {"chroma"},
+    "eval routing": set(),  # the intents file and the embedder are local
+    "train routing": set(),  # the public sets are local files; absent, it says so
+    "train sentiment": set(),
     "kb index": {"chroma"},
     "kb search": {"chroma"},
     "kb stats": {"chroma"},
@@ -176,6 +179,7 @@ def given_inputs(tmp_path: Path) -> dict[str, list[list[str]]]:
         "summarize": [["--transcript", t] for t in bad_transcripts],
         "workspace": [["--replay", t] for t in bad_transcripts],
         "eval summaries": [["--data", d] for d in (empty, notes, not_turns)],
+        "eval routing": [["--data", d] for d in (empty, notes, not_turns)],
         "audit verify": [["--expect-head", "not a head"]],
         "audit prune": [[]],  # no retention period set
         "report": [["--since", "last tuesday"]],
@@ -189,6 +193,7 @@ GIVEN_NAMES = [
     "audit verify",
     "eval export-feedback",
     "eval retrieval",
+    "eval routing",
     "eval summaries",
     "kb index",
     "kb search",
