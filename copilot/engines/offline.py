@@ -151,7 +151,7 @@ class OfflineEngine:
         ]
         lines.append(f"{PHRASES['key_facts'][lang]}:")
         for card in cards[:3]:
-            for sentence in briefing_sentences(card.text, turn, 1):
+            for sentence in briefing_sentences(card.text, turn, 1, card.section):
                 # the note leads the sentence it qualifies: trailing, the check read it as a
                 # sentence of its own with no source
                 labels = [PHRASES["other_lang"][lang]] * (card.lang != lang) + [
@@ -221,7 +221,7 @@ def _advisor_notes(turn: str, lang: str, cards: list[Card]) -> list[str]:
     notes = []
     for card in cards:
         label = PHRASES["internal" if card.audience != "customer" else "other_lang"][lang]
-        for sentence in briefing_sentences(card.text, turn, 1):
+        for sentence in briefing_sentences(card.text, turn, 1, card.section):
             notes.append(f"[{card.n}] {label}: {sentence}")
     return notes
 

@@ -214,10 +214,36 @@ def relevant_sentences(passage: str, query: str, limit: int) -> list[str]:
     return _most_relevant(prose_sentences(passage), query, limit)
 
 
-def briefing_sentences(passage: str, query: str, limit: int) -> list[str]:
-    """Like `relevant_sentences`, for the advisor's eyes: table rows read as "cell : cell"."""
-    lines = [s.strip() for s in split_sentences(plain(passage)) if len(s.strip()) > 20]
-    return _most_relevant(lines, query, limit)
+def briefing_sentences(passage: str, query: str, limit: int, section: str = "") -> list[str]:
+    """Like `relevant_sentences`, for the advisor's eyes: table rows read as "cell : cell", and
+    a short list item keeps the heading it sits under ("What we will never ask you: Your
+    password or app passcode."), without which it can say the opposite of the policy."""
+    lines = [s.strip() for s in split_sentences(plain(_items_in_context(passage, section)))]
+    return _most_relevant([s for s in lines if len(s) > 20], query, limit)
+
+
+_CONTEXT_ITEM_WORDS = 14
+"""A list item this short reads as a fragment without its heading."""
+
+
+def _items_in_context(passage: str, section: str) -> str:
+    """The passage with each short list item led by its heading (the last `#` line above it,
+    else the chunk's section)."""
+    heading, out = section.strip(), []
+    for line in passage.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
+        elif (
+            heading
+            and _LIST_MARK.match(stripped)
+            and len(_WORD_RUN.findall(stripped)) <= _CONTEXT_ITEM_WORDS
+            and not stripped.rstrip().endswith(":")
+        ):
+            item = _LIST_MARK.sub("", stripped, count=1)
+            line = f"- {heading.rstrip(' :')}: {item}"
+        out.append(line)
+    return "\n".join(out)
 
 
 def limit_sentences(passages: list[tuple[int, str]], limit: int) -> list[tuple[int, str]]:

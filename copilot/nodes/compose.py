@@ -77,7 +77,8 @@ def related_cards(retriever: Retriever | None, cards: list[Card], lang: str) -> 
 
 def check(state: State) -> dict[str, Any]:
     current = Draft.model_validate(state.draft)
-    cards = {c["n"]: c["text"] for c in state.cards}
+    # a card's section heading is part of its passage: a briefing quotes a list item under it
+    cards = {c["n"]: f"{c.get('section') or ''}\n{c['text']}".strip() for c in state.cards}
     # only what the customer said vouches for a figure: an earlier draft the advisor sent must
     # not verify the same figure invented again
     conversation = [t["text"] for t in state.transcript if t["role"] == "customer"]

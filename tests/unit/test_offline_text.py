@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copilot.drafting.grounding import split_sentences
-from copilot.engines.offline_text import is_statement, limit_sentences, plain
+from copilot.engines.offline_text import briefing_sentences, is_statement, limit_sentences, plain
 
 # a numbered list whose lines the chunker joined, as cards show them
 JOINED_LIST = (
@@ -43,3 +43,20 @@ def test_table_rows_read_as_sentences() -> None:
         (2, "J4 : Si l'échéance est toujours impayée : frais de retard de 5 €."),
         (2, "J14 : Seconds frais de 5 €."),
     ]
+
+
+def test_a_briefing_keeps_the_heading_a_short_list_item_sits_under() -> None:
+    """Lifted alone, "Your password or app passcode." reads as something to ask for."""
+    passage = (
+        "- Your password or app passcode.\n"
+        "- Your full card number, expiry date combined with CVC, or your PIN.\n\n"
+        "If someone claiming to be from us asks for any of these, end the conversation."
+    )
+    lifted = briefing_sentences(passage, "password passcode", 1, "What we will never ask you")
+    assert lifted == ["What we will never ask you: Your password or app passcode."]
+    headed = "## Fees\n- No late fees are added while a plan is in place.\n"
+    assert briefing_sentences(headed, "late fees", 1) == [
+        "Fees: No late fees are added while a plan is in place."
+    ]
+    prose = "Late fees are capped at 10 euros per instalment and 15 euros per order in total."
+    assert briefing_sentences(prose, "late fees", 1, "Caps") == [prose]
