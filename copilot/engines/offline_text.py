@@ -228,8 +228,8 @@ _CONTEXT_ITEM_WORDS = 14
 
 def _items_in_context(passage: str, section: str) -> str:
     """The passage with each short list item led by its heading (the last `#` line above it,
-    else the chunk's section)."""
-    heading, out = section.strip(), []
+    else the last step of the chunk's section path "Caps per order > Examples")."""
+    heading, out = section.rpartition(" > ")[2].strip(), []
     for line in passage.splitlines():
         stripped = line.strip()
         if stripped.startswith("#"):
