@@ -3,6 +3,10 @@ gap the KB fix, tied to one of the passages the draft cited.
 
 It dismisses with (save, draft): escape keeps what was typed for later instead of losing it,
 and the detail screen holds the draft until the store has recorded it.
+
+Keys do what the hint says whatever the order: a digit picks the verdict and moves to the note,
+so the tab that follows (the supervisor's "next field") stays on the note; on the verdict list,
+a letter starts the note instead of being lost. Digits typed in the note are text.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -69,13 +73,26 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         ),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, draft: VerdictDraft, citations: list[dict[str, Any]], title: str) -> None:
+    def __init__(
+        self,
+        draft: VerdictDraft,
+        citations: list[dict[str, Any]],
+        title: str,
+        *,
+        picked: bool = False,
+    ) -> None:
+        """`picked`: a digit on the detail screen chose the verdict, so the note is next."""
         super().__init__()
+        self.picked = picked
         self.draft = draft
         self.citations = citations
         self.title_text = title
+        self._picked_into_note: str | None = None
+        """The note's text when a digit moved the focus there (None: moved since)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -verdict") as box:
@@ -135,10 +152,12 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
             choice.highlighted = list(VERDICT_KEYS).index(self.draft.verdict)
         self.query_one("#fix-passage", OptionList).highlighted = self.draft.passage or 0
         self._show_fix()
-        if self.draft.verdict is None:
+        if self.picked and self.draft.verdict is not None:
+            note = self.query_one("#verdict-note", TextArea)
+            note.focus()
+            self._picked_into_note = note.text
+        else:  # a verdict kept or saved before stays highlighted, ready to be changed
             choice.focus()
-        else:  # chosen already (a digit on the detail screen, or a draft kept from before)
-            self.query_one("#verdict-note", TextArea).focus()
 
     def _show_fix(self) -> None:
         self.query_one("#verdict-fix").display = self.draft.verdict == POLICY_GAP
@@ -170,7 +189,33 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         )
         self.draft.verdict = verdict
         self._show_fix()
-        self.query_one("#verdict-note", TextArea).focus()
+        note = self.query_one("#verdict-note", TextArea)
+        note.focus()
+        self._picked_into_note = note.text
+
+    def action_next_field(self) -> None:
+        note = self.query_one("#verdict-note", TextArea)
+        picked, self._picked_into_note = self._picked_into_note, None
+        if self.focused is note and picked == note.text:
+            return  # the pick already moved to the next field: the note
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self._picked_into_note = None
+        self.focus_previous()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the verdict list starts the note rather than vanishing."""
+        choice = self.query_one("#verdict-choice", OptionList)
+        if self.focused is not choice or not event.is_printable or event.character is None:
+            return
+        if event.character.isdigit() or event.character == " ":
+            return
+        event.stop()
+        event.prevent_default()
+        note = self.query_one("#verdict-note", TextArea)
+        note.focus()
+        note.insert(event.character, note.document.end)
 
     def _read(self) -> VerdictDraft:
         self.draft.note = self.query_one("#verdict-note", TextArea).text
