@@ -24,6 +24,7 @@ from copilot.session import CopilotSession
 from tui.contact import Contact, SessionFactory, default_session_factory, summaries_dir
 from tui.feeds import FeedError, FeedTurn, parse_turn, read_lines
 from tui.messages import FeedNotice, TurnArrived
+from tui.screens.dialogs import ConfirmScreen
 from tui.screens.sessions import SessionsScreen, TimeFormat, format_time
 from tui.screens.workspace import WorkspaceScreen
 from tui.widgets.status import LatencyFormat, format_latency
@@ -71,6 +72,7 @@ class CopilotApp(App[None]):
         self.display_options = display or Display()
         self.workspace: WorkspaceScreen | None = None
         self._recent: list[str] = []
+        self._confirming_quit = False
 
     @property
     def summaries(self) -> Path:
@@ -140,6 +142,29 @@ class CopilotApp(App[None]):
         if thread_id is None:
             return
         self.open_contact(thread_id or None)
+
+    async def action_quit(self) -> None:
+        """Quit; while a contact is open, after a confirmation (ctrl+q twice quits at once)."""
+        workspace = self.workspace
+        if self._confirming_quit or workspace is None or not workspace.contact_open:
+            self.exit()
+            return
+        self._confirming_quit = True
+        thread = workspace.contact.thread_id
+        self.push_screen(
+            ConfirmScreen(
+                "Quit",
+                f"Quit the workspace? Contact {thread} is kept: "
+                f"copilot workspace --thread {thread} resumes it.",
+                "quit",
+            ),
+            self._quit_answered,
+        )
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        self._confirming_quit = False
+        if yes:
+            self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

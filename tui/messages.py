@@ -87,6 +87,8 @@ class AgentFailed(Message):
 
     op: Op
     error: str
+    severity: str = "error"
+    """"warning" when the advisor can simply redo what they asked (`error_severity`)."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -23,7 +23,14 @@ from copilot.drafting.prose import customer_text
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands
-from tui.contact import ConfiguredSessions, Contact, Op, TokenBatch, describe_error
+from tui.contact import (
+    ConfiguredSessions,
+    Contact,
+    Op,
+    TokenBatch,
+    describe_error,
+    error_severity,
+)
 from tui.messages import (
     AgentFailed,
     ContactOpened,
@@ -37,7 +44,7 @@ from tui.messages import (
     TurnArrived,
     TurnRecorded,
 )
-from tui.screens.dialogs import CardScreen, SummaryScreen
+from tui.screens.dialogs import CardScreen, ConfirmScreen, SummaryScreen
 from tui.screens.review import ReviewActions
 from tui.widgets.conversation import Conversation, TurnEntry, TurnView
 from tui.widgets.draft import DraftPanel
@@ -52,9 +59,10 @@ if TYPE_CHECKING:
 
 COMMAND_MODE = frozenset(
     ("accept", "edit", "reject", "regenerate", "category", "open_card", "handover")
-    + ("wrap_up", "sessions", "new_contact", "type")
+    + ("wrap_up", "type")
 )
-"""Single-letter actions: hidden while the advisor types in the input line or the editor."""
+"""Single-letter actions: hidden while the advisor types in the input line or the editor. Keys
+that leave the contact (new contact, sessions, quit) take a modifier and work everywhere."""
 REFERENCE_DELAY_S = 1 / 30
 """Cards and actions follow the draft after this long: after its redraw, before the eye moves."""
 
@@ -70,10 +78,10 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         Binding("g", "regenerate", "Regen"),
         Binding("c", "category", "Category"),
         Binding("w", "wrap_up", "Wrap-up"),
-        Binding("s", "sessions", "Sessions"),
+        Binding("ctrl+o", "sessions", "Sessions"),
         Binding("h", "handover", "Brief"),
         Binding("o", "open_card", "Card"),
-        Binding("n", "new_contact", "New"),
+        Binding("ctrl+n", "new_contact", "New"),
         Binding("i", "type", "Type"),
         Binding("escape", "type", "Type", show=False),
         Binding("ctrl+t", "toggle_role", "Role", priority=True),
@@ -171,7 +179,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         try:
             result = self.contact.run(op, on_token=tokens.add)
         except Exception as exc:  # every failure is reported; none may kill the UI
-            self.post_message(AgentFailed(op, describe_error(exc)))
+            self.post_message(AgentFailed(op, describe_error(exc), error_severity(exc)))
             return
         if op.kind == "open":
             # Full collections over everything the KB and model loaded stall the UI thread
@@ -326,8 +334,6 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         assert decision is not None
         detail = decision.reason or ""
         answered = self.draft.suggestion if self.shown == event.op.target else None
-        if event.op.seq and answered is not None:
-            self.draft.mark(decision.kind, detail)
         notes = {
             "accept": "✓ draft accepted",
             "edit": "✎ edited draft sent",
@@ -344,6 +350,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             sent = answered.draft.text
         if sent:
             sent = customer_text(sent)
+        if event.op.seq and answered is not None:  # an edit shows what the customer received
+            self.draft.mark(decision.kind, detail, sent if decision.kind == "edit" else None)
         if sent:
             self.turns_seen += 1
             self._advisor_took_over()
@@ -369,7 +377,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def _failed(self, event: AgentFailed) -> None:
         op = event.op
         self._done(op, failed=True)
-        severity = "warning" if op.kind == "decide" and "newer" in event.error else "error"
+        severity = event.severity
         if op.kind in ("customer", "turn"):
             if not self.entry.input.value.strip():
                 self.entry.role = op.role or "customer"
@@ -396,6 +404,38 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
+    @property
+    def typing(self) -> bool:
+        return isinstance(self.focused, Input | TextArea)
+
+    @property
+    def contact_open(self) -> bool:
+        """Something was said or is on its way: leaving needs a confirmation."""
+        return self.turns_seen > 0 or self.outstanding > 0
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that is no command while no text field has the focus starts a turn in
+        the input line: typing never vanishes, and never runs as a command it is not."""
+        if self.typing or not event.is_printable or event.character is None:
+            return
+        binding = self.active_bindings.get(event.key)
+        if binding is not None and binding.enabled:
+            return
+        event.stop()
+        event.prevent_default()
+        self.entry.input.focus()
+        self.entry.input.insert_text_at_cursor(event.character)
+
+    def refuse(self, message: str, edit: bool = False) -> None:
+        """An action that cannot run now: say why, and put the advisor back where text goes, so
+        the next keys are typed, not run: the draft editor when the draft needs an `edit` (with
+        the advisor's edit intact), else the input line (with what was typed there)."""
+        self.notify(message, severity="warning")
+        if edit:
+            self.draft.start_edit()
+        elif not self.typing:
+            self.entry.input.focus()
+
     @on(CardsPanel.Opened)
     def _open_card(self, event: CardsPanel.Opened) -> None:
         self.app.push_screen(CardScreen(event.card))
@@ -417,7 +457,19 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.app.action_sessions()
 
     def action_new_contact(self) -> None:
-        self.app.open_contact(None)
+        if not self.contact_open:
+            self.app.open_contact(None)
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "New contact",
+                f"Leave contact {self.contact.thread_id} for a new one? It is kept: ctrl+o lists "
+                "it to resume.",
+                "new contact",
+                again="ctrl+n",
+            ),
+            lambda yes: self.app.open_contact(None) if yes else None,
+        )
 
     def action_type(self) -> None:
         self.entry.input.focus()
