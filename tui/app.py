@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
@@ -23,7 +23,7 @@ from copilot.config import Settings
 from copilot.session import CopilotSession
 from tui.contact import Contact, SessionFactory, default_session_factory, summaries_dir
 from tui.feeds import FeedError, FeedTurn, parse_turn, read_lines
-from tui.messages import FeedNotice, TurnArrived
+from tui.messages import ContactOpened, FeedNotice, TurnArrived
 from tui.screens.dialogs import ConfirmScreen
 from tui.screens.sessions import SessionsScreen, TimeFormat, format_time
 from tui.screens.workspace import WorkspaceScreen
@@ -73,6 +73,7 @@ class CopilotApp(App[None]):
         self.workspace: WorkspaceScreen | None = None
         self._recent: list[str] = []
         self._confirming_quit = False
+        self._replay_started = False
 
     @property
     def summaries(self) -> Path:
@@ -80,10 +81,16 @@ class CopilotApp(App[None]):
 
     def on_mount(self) -> None:
         self.open_contact(self.first_thread)
-        if self.replay:
-            self.play(self.replay)
-        if self.feed is not None:
+        if self.feed is not None:  # live turns queue in order while the KB opens
             self.listen(self.feed)
+
+    @on(ContactOpened)
+    def _start_replay(self) -> None:
+        """A replay starts once the first contact is open (on a first run, once the sample KB
+        is indexed), so every turn of it gets its suggestion as it is said."""
+        if self.replay and not self._replay_started:
+            self._replay_started = True
+            self.play(self.replay)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the workspace froze what the KB and model loaded; give it back

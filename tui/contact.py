@@ -178,13 +178,15 @@ class ConfiguredSessions:
         self.not_recording: str | None = None
         """Why nothing is recorded (None: every contact is on record)."""
         self._announced = False
+        self.progress: Callable[[int, int], None] | None = None
+        """Told (done, total) as the sample knowledge base is indexed on a first run."""
         self._copilot: Copilot | None = None
         self._lock = threading.Lock()
 
     def _open(self) -> Copilot:
         from copilot.assembly import Copilot
 
-        copilot = Copilot.open(self.settings)
+        copilot = Copilot.open(self.settings, progress=self.progress)
         self.not_recording = copilot.not_recording
         return copilot
 

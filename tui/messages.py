@@ -44,6 +44,16 @@ class ContactOpened(Message):
 
 
 @dataclass
+class IndexingProgress(Message):
+    """The first run indexes the sample knowledge base: `done` of `total` chunks embedded."""
+
+    bubble = False
+
+    done: int
+    total: int
+
+
+@dataclass
 class DraftStreamed(Message):
     """Draft text streamed since the last of these: `tokens.take()` it."""
 

@@ -31,6 +31,7 @@ from tui.contact import (
     describe_error,
     error_severity,
 )
+from tui.indexing import IndexingClock
 from tui.messages import (
     AgentFailed,
     ContactOpened,
@@ -38,6 +39,7 @@ from tui.messages import (
     DraftStreamed,
     FeedNotice,
     HandoverReady,
+    IndexingProgress,
     SuggestionReady,
     SummaryReady,
     SummarySaved,
@@ -104,6 +106,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.brief_stale = False
         self.summary: Summary | None = None
         self.summary_edit: str | None = None
+        self.indexing_clock = IndexingClock()
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -133,6 +136,9 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             self.query_one(selector).border_title = title
         self.query_one(HandoverPanel).display = False
         self.query_one(RoutePanel).show(None)
+        sessions = self.contact.factory
+        if isinstance(sessions, ConfiguredSessions):  # a first run indexes the sample: say so
+            sessions.progress = lambda done, total: self.post_message(IndexingProgress(done, total))
         self._submit("open")
         self.status.set(
             contact=self.contact.thread_id or "new",
@@ -256,6 +262,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     @on(ContactOpened)
     def _opened(self, event: ContactOpened) -> None:
         self._done(event.op)
+        if self.draft.suggestion is None:
+            self.draft.placeholder("Suggestions appear here.")
         session = self.contact.session
         assert session is not None
         kb = getattr(session.retriever, "kb", None)
@@ -278,6 +286,16 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if event.pending and self.latest_suggestion <= event.op.seq:
             self._show(event.op, event.pending)
             self.notify(f"Contact {event.thread_id} resumed: a draft waits for your decision.")
+
+    @on(IndexingProgress)
+    def _indexing(self, event: IndexingProgress) -> None:
+        if self.contact.session is not None:
+            return
+        text = self.indexing_clock.describe(event.done, event.total)
+        self.status.set(busy=text)
+        if self.draft.suggestion is None:
+            waits = " The replay starts when it is ready." if self.start_in_command_mode else ""
+            self.draft.placeholder(f"{text[0].upper()}{text[1:]} (first run only).{waits}")
 
     def _show_recording(self) -> None:
         """A store that could not be opened: visible on every contact, announced once."""

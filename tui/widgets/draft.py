@@ -163,6 +163,11 @@ class DraftPanel(Vertical):
             self.editor.load_text("")
         return kept
 
+    def placeholder(self, text: str) -> None:
+        """What the empty panel says (before the first suggestion)."""
+        if self.suggestion is None and not self._streaming:
+            self._view(Content.styled(text, "$text-muted"))
+
     def reset(self) -> None:
         self.suggestion = None
         self.decided = None
