@@ -165,8 +165,14 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-decided", Static).update(
             Content.assemble(
                 (str(r["decided"]), "bold"),
-                f" of {r['suggestions']} decided",
-                (" · shares of decided", "$text-muted"),
+                f" of {r['suggestions']} decided: ",
+                (str(r["replies_sent"]), "bold"),
+                " replies sent · ",
+                (str(r["briefings_acknowledged"]), "bold"),
+                " briefings used (not sent) · ",
+                (str(r["drafts_rejected"]), "bold"),
+                " rejected",
+                (" · bars: shares of decided", "$text-muted"),
             )
         )
         median = r["median_edit_distance"]

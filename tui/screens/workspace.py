@@ -9,6 +9,7 @@ screen, and text whose call failed goes back where the advisor typed it.
 from __future__ import annotations
 
 import gc
+import time
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -107,6 +108,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.summary: Summary | None = None
         self.summary_edit: str | None = None
         self.indexing_clock = IndexingClock()
+        self.triggered: dict[int, float] = {}
+        """perf_counter() when each op that brings a suggestion was asked for."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -169,6 +172,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             kind == "decide" and fields["decision"].kind == "regenerate"
         ):
             self.latest_suggestion = op.seq
+            self.triggered[op.seq] = time.perf_counter()
         self.status.set(busy="working…")
         self.run_agent()
         return op
@@ -333,7 +337,13 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if self.draft.show(suggestion):
             self.notify("New suggestion: your edited text is kept in the editor.", timeout=4)
         self.query_one(RoutePanel).show(suggestion.route, suggestion.injection)
-        self.status.latency(suggestion.latency_ms)
+        # latency: from the trigger (the customer's turn, the regenerate or the correction) to
+        # the suggestion on screen; a resumed contact's draft has only the graph's own figure
+        triggered = self.triggered.pop(op.seq, None)
+        for seq in [s for s in self.triggered if s < op.seq]:
+            del self.triggered[seq]  # overtaken: never shown
+        shown_after = (time.perf_counter() - triggered) * 1000 if triggered else None
+        self.status.latency(suggestion.latency_ms if shown_after is None else shown_after)
         self.status.set(pii=str(suggestion.pii_redacted))
         # The reference column is drawn a frame later: two short redraws instead of one long
         # one, so a keystroke never waits behind the whole suggestion.
