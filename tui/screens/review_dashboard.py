@@ -165,14 +165,15 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-decided", Static).update(
             Content.assemble(
                 (str(r["decided"]), "bold"),
-                f" of {r['suggestions']} decided: ",
+                f" of {r['suggestions']} decided",
+                (" · shares of decided", "$text-muted"),
+                # an accepted briefing prepared the advisor: it is not a sent reply
+                "\nsent ",
                 (str(r["replies_sent"]), "bold"),
-                " replies sent · ",
+                " · briefings ",
                 (str(r["briefings_acknowledged"]), "bold"),
-                " briefings used (not sent) · ",
+                " · rejected ",
                 (str(r["drafts_rejected"]), "bold"),
-                " rejected",
-                (" · bars: shares of decided", "$text-muted"),
             )
         )
         median = r["median_edit_distance"]
