@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from tests.tui.test_review_workspace import open_suggestion, review_app, review_of, seeded, settle
 from tests.tui.test_review_workspace import text as panel_text
+from tests.tui.test_workspace_keys import burst
 from tui.screens.review_detail import DetailScreen
 from tui.screens.review_verdict import VerdictScreen
 
@@ -41,6 +42,21 @@ async def test_the_verdict_and_note_saved_are_the_ones_typed(settings, tmp_path,
     review = review_of(store, ids[3])
     assert review is not None
     assert (review["verdict"], review["note"]) == ("AI error", "took 2 tries, 4 words")
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_keys_after_the_digit_is_the_note(settings, tmp_path) -> None:
+    store, ids = seeded(tmp_path)
+    app = review_app(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_suggestion(pilot, 3)
+        await pilot.press("v")
+        await burst(pilot, "4took 2 tries")  # as fast as a terminal delivers typing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    review = review_of(store, ids[3])
+    assert review is not None
+    assert (review["verdict"], review["note"]) == ("AI error", "took 2 tries")
 
 
 @pytest.mark.asyncio

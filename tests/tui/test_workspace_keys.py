@@ -6,6 +6,7 @@ draft panel shows what was sent after an edit."""
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.tui.test_workspace import SIZE, say, settle
@@ -15,6 +16,13 @@ from tui.widgets.draft import DraftPanel
 
 def typed(app) -> str:
     return app.screen.query_one("#turn-input", Input).value
+
+
+async def burst(pilot, text: str) -> None:
+    """Keys as a terminal delivers fast typing: all queued at once, no frame between them."""
+    for char in text:
+        pilot.app.post_message(events.Key("space" if char == " " else char, char))
+    await pilot.pause(0.3)
 
 
 @pytest.mark.asyncio
@@ -66,6 +74,10 @@ async def test_a_letter_that_is_no_command_starts_a_turn(workspace) -> None:
         await say(pilot, "why this late fee?")
         await pilot.press("escape", *"no, sorry")  # n, s: no command without a modifier
         assert typed(app) == "no, sorry"
+        await pilot.press("escape")
+        await burst(pilot, "no problem, see you")  # o (card) and e (edit) right behind the n
+        assert typed(app) == "no, sorryno problem, see you"
+        assert not app.screen.query_one(DraftPanel).editing
         assert not isinstance(app.screen, ConfirmScreen)
         assert app.workspace is not None and app.workspace.contact.thread_id == "contact-1"
 

@@ -24,9 +24,11 @@ from textual.widgets import Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from copilot.store import VERDICTS
+from tui.widgets.text import type_into
 
 POLICY_GAP = "policy gap"
 VERDICT_KEYS = {verdict: str(n) for n, verdict in enumerate(VERDICTS, start=1)}
+DIGIT_VERDICTS = {key: verdict for verdict, key in VERDICT_KEYS.items()}
 VERDICT_LABELS = {
     "good": "Good",
     "coaching needed": "Coaching",
@@ -164,6 +166,8 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
 
     @on(OptionList.OptionHighlighted, "#verdict-choice")
     def _chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # overtaken by a digit pressed since (the list's first highlight, say)
         self.draft.verdict = event.option.id
         self._show_fix()
 
@@ -190,7 +194,7 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         self.draft.verdict = verdict
         self._show_fix()
         note = self.query_one("#verdict-note", TextArea)
-        note.focus()
+        self.set_focus(note)  # at once: keys right behind the digit are the note's
         self._picked_into_note = note.text
 
     def action_next_field(self) -> None:
@@ -205,17 +209,30 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         self.focus_previous()
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed on the verdict list starts the note rather than vanishing."""
-        choice = self.query_one("#verdict-choice", OptionList)
-        if self.focused is not choice or not event.is_printable or event.character is None:
+        """A letter typed on the verdict list starts the note rather than vanishing; a key that
+        reaches the screen while the note has the focus was sent in the burst that moved it
+        there (to the list, focused then): it is typed in the note."""
+        if not event.is_printable or event.character is None:
             return
-        if event.character.isdigit() or event.character == " ":
+        choice = self.query_one("#verdict-choice", OptionList)
+        note = self.query_one("#verdict-note", TextArea)
+        if self.focused is choice:
+            if event.character == " ":
+                return  # the list's own key
+            picked = DIGIT_VERDICTS.get(event.character)
+            if picked is not None:  # here, not by the binding: that one is checked only once
+                event.stop()  # the rest of the burst has been handled, with the focus moved
+                self.action_pick(picked)
+                return
+            if event.character.isdigit():
+                return
+            self.set_focus(note)  # at once: the next keys of the burst are typed there too
+            note.move_cursor(note.document.end)
+        elif self.focused is not note:
             return
         event.stop()
         event.prevent_default()
-        note = self.query_one("#verdict-note", TextArea)
-        note.focus()
-        note.insert(event.character, note.document.end)
+        type_into(note, event.character)
 
     def _read(self) -> VerdictDraft:
         self.draft.note = self.query_one("#verdict-note", TextArea).text

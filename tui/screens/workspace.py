@@ -55,6 +55,7 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.reference import ActionsPanel, CardsPanel, HandoverPanel
 from tui.widgets.route import RoutePanel
 from tui.widgets.status import StatusBar, format_latency
+from tui.widgets.text import type_into
 from tui.wrapup import summary_text
 
 if TYPE_CHECKING:
@@ -141,12 +142,11 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.query_one(RoutePanel).show(None)
         sessions = self.contact.factory
         if isinstance(sessions, ConfiguredSessions):  # a first run indexes the sample: say so
-            sessions.progress = lambda done, total: self.post_message(IndexingProgress(done, total))
+            sessions.progress = self._post_indexing
         self._submit("open")
-        self.status.set(
-            contact=self.contact.thread_id or "new",
-            busy="opening the knowledge base (the first run indexes the sample)…",
-        )
+        opening = "opening the knowledge base (the first run indexes the sample)…"
+        self.status.set(contact=self.contact.thread_id or "new", busy=opening)
+        self.draft.placeholder(f"{opening[0].upper()}{opening[1:]}")
         if self.start_in_command_mode:
             self.query_one("#draft-scroll").focus()
         else:
@@ -290,6 +290,10 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if event.pending and self.latest_suggestion <= event.op.seq:
             self._show(event.op, event.pending)
             self.notify(f"Contact {event.thread_id} resumed: a draft waits for your decision.")
+
+    def _post_indexing(self, done: int, total: int) -> None:
+        """From the indexer, in the worker thread."""
+        self.post_message(IndexingProgress(done, total))
 
     @on(IndexingProgress)
     def _indexing(self, event: IndexingProgress) -> None:
@@ -444,15 +448,20 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """A printable key that is no command while no text field has the focus starts a turn in
         the input line: typing never vanishes, and never runs as a command it is not."""
-        if self.typing or not event.is_printable or event.character is None:
+        if not event.is_printable or event.character is None or self.app.screen is not self:
             return
-        binding = self.active_bindings.get(event.key)
-        if binding is not None and binding.enabled:
-            return
+        if not self.typing:
+            binding = self.active_bindings.get(event.key)
+            if binding is not None and binding.enabled:
+                return
+            # set_focus at once (focus() waits a frame) so the rest of the burst follows
+            self.set_focus(self.entry.input)
+        # A text field stops the keys it types, so a key that reaches the screen while one has
+        # the focus was sent in the same burst as the one that moved the focus, to the widget
+        # focused before: it belongs to the text field now.
         event.stop()
         event.prevent_default()
-        self.entry.input.focus()
-        self.entry.input.insert_text_at_cursor(event.character)
+        type_into(self.focused, event.character)
 
     def refuse(self, message: str, edit: bool = False) -> None:
         """An action that cannot run now: say why, and put the advisor back where text goes, so
@@ -462,7 +471,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if edit:
             self.draft.start_edit()
         elif not self.typing:
-            self.entry.input.focus()
+            self.set_focus(self.entry.input)
 
     @on(CardsPanel.Opened)
     def _open_card(self, event: CardsPanel.Opened) -> None:
