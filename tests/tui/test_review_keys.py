@@ -88,19 +88,21 @@ async def test_a_saved_review_is_amended_by_a_new_audited_record(settings, tmp_p
         await pilot.press("v", "4")  # the dialog opens on the saved review: change it
         note = app.screen.query_one("#verdict-note", TextArea)
         assert note.text == "fine"
-        note.clear()
-        await pilot.press("tab", *"wrong fee: 15 not 5", "ctrl+s")
+        await pilot.press("tab", *" at first; wrong fee: 15 not 5", "ctrl+s")
         await settle(pilot)
         review_panel = panel_text(app, "#detail-review")
         assert "AI error  by sam" in review_panel
         assert "amends 1 earlier review" in review_panel
     review = review_of(store, ids[3])
     assert review is not None
-    assert (review["verdict"], review["note"]) == ("AI error", "wrong fee: 15 not 5")
+    assert (review["verdict"], review["note"]) == ("AI error", "fine at first; wrong fee: 15 not 5")
     stored = store.db.query(
         "SELECT verdict, note FROM reviews WHERE suggestion_id = ? ORDER BY at", (ids[3],)
     )
-    assert [tuple(r) for r in stored] == [("good", "fine"), ("AI error", "wrong fee: 15 not 5")]
+    assert [tuple(r) for r in stored] == [
+        ("good", "fine"),
+        ("AI error", "fine at first; wrong fee: 15 not 5"),
+    ]
     audited = store.db.query(
         "SELECT COUNT(*) FROM audit_log WHERE table_name = 'reviews' AND action = 'insert'"
     )

@@ -157,6 +157,7 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         if self.picked and self.draft.verdict is not None:
             note = self.query_one("#verdict-note", TextArea)
             note.focus()
+            note.move_cursor(note.document.end)
             self._picked_into_note = note.text
         else:  # a verdict kept or saved before stays highlighted, ready to be changed
             choice.focus()
@@ -195,6 +196,7 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         self._show_fix()
         note = self.query_one("#verdict-note", TextArea)
         self.set_focus(note)  # at once: keys right behind the digit are the note's
+        note.move_cursor(note.document.end)  # typing adds to a kept note, after its text
         self._picked_into_note = note.text
 
     def action_next_field(self) -> None:
