@@ -3,9 +3,6 @@ is and how long is left, estimated from the rate of the chunks embedded so far."
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 
 def format_eta(seconds: float | None) -> str:
     if seconds is None:
@@ -20,21 +17,20 @@ def format_eta(seconds: float | None) -> str:
 class IndexingClock:
     """Turns (done, total) reports into "indexing …: n/N chunks, ETA …"."""
 
-    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
-        self.clock = clock
+    def __init__(self) -> None:
         self._first: tuple[float, int] | None = None
 
-    def eta(self, done: int, total: int) -> float | None:
-        now = self.clock()
+    def eta(self, done: int, total: int, at: float) -> float | None:
+        """Seconds left, from the rate since the first report (`at`: when this one was made)."""
         if self._first is None or done < self._first[1]:
-            self._first = (now, done)  # the first batch includes loading the model: start after
+            self._first = (at, done)  # the first batch includes loading the model: start after
             return None
         started, at_start = self._first
-        if done == at_start or now <= started:
+        if done == at_start or at <= started:
             return None
-        rate = (done - at_start) / (now - started)
+        rate = (done - at_start) / (at - started)
         return (total - done) / rate
 
-    def describe(self, done: int, total: int) -> str:
-        eta = self.eta(done, total)
+    def describe(self, done: int, total: int, at: float) -> str:
+        eta = self.eta(done, total, at)
         return f"indexing the sample knowledge base: {done}/{total} chunks, {format_eta(eta)}"

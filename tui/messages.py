@@ -51,6 +51,8 @@ class IndexingProgress(Message):
 
     done: int
     total: int
+    at: float
+    """time.perf_counter() when the indexer reported it (the UI may handle it later)."""
 
 
 @dataclass

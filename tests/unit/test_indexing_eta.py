@@ -7,11 +7,10 @@ from tui.indexing import IndexingClock, format_eta
 
 
 def test_the_eta_follows_the_rate_after_the_first_batch() -> None:
-    times = iter([10.0, 12.0, 14.0])
-    clock = IndexingClock(clock=lambda: next(times))
-    assert clock.describe(32, 320).endswith("32/320 chunks, ETA …")
-    assert clock.eta(64, 320) == (320 - 64) / 16  # 32 chunks in 2 s
-    assert clock.describe(96, 320) == (
+    clock = IndexingClock()
+    assert clock.describe(32, 320, at=10.0).endswith("32/320 chunks, ETA …")
+    assert clock.eta(64, 320, at=12.0) == (320 - 64) / 16  # 32 chunks in 2 s
+    assert clock.describe(96, 320, at=14.0) == (
         "indexing the sample knowledge base: 96/320 chunks, ETA 14 s"
     )
 

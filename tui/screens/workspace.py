@@ -293,13 +293,13 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
 
     def _post_indexing(self, done: int, total: int) -> None:
         """From the indexer, in the worker thread."""
-        self.post_message(IndexingProgress(done, total))
+        self.post_message(IndexingProgress(done, total, time.perf_counter()))
 
     @on(IndexingProgress)
     def _indexing(self, event: IndexingProgress) -> None:
         if self.contact.session is not None:
             return
-        text = self.indexing_clock.describe(event.done, event.total)
+        text = self.indexing_clock.describe(event.done, event.total, event.at)
         self.status.set(busy=text)
         if self.draft.suggestion is None:
             waits = " The replay starts when it is ready." if self.start_in_command_mode else ""
