@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from copilot.drafting.prose import customer_text
 from copilot.understanding.routing import Category
@@ -25,7 +27,9 @@ async def settle(pilot) -> None:
     for _ in range(3):
         busy = [w for w in pilot.app.workers if w.group not in ("replay", "stdin")]
         if busy:  # an empty list would mean every worker, feeds included
-            await pilot.app.workers.wait_for_complete(busy)
+            # a newer turn's worker taking over the inbox cancels this one: by design
+            with contextlib.suppress(WorkerCancelled):
+                await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
     await pilot.pause(REFERENCE_DELAY_S)
 
