@@ -13,6 +13,7 @@ __all__ = [
     "FeedError",
     "KnowledgeBaseError",
     "NotIndexedError",
+    "NothingToDecide",
     "StoreError",
 ]
 
@@ -32,3 +33,8 @@ class FeedError(CopilotError):
 
 class DraftNotSendable(CopilotError):
     """A reply that a check forbids sending with one key: it needs the advisor's edit."""
+
+
+class NothingToDecide(CopilotError):
+    """A decision arrived while no draft waits for one (and, for a regenerate, no customer turn
+    has been drafted yet)."""

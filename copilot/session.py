@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 
 from copilot.context import Context
 from copilot.engines.base import Engine, TokenCallback
-from copilot.errors import DraftNotSendable
+from copilot.errors import DraftNotSendable, NothingToDecide
 from copilot.limits import redact_turn
-from copilot.nodes.review import final_text, redacted_decision
+from copilot.nodes.review import final_text, redacted_decision, regenerate_update
 from copilot.privacy import Redaction, Redactor, StreamingRestorer
 from copilot.recording import Recorder
 from copilot.state import (
@@ -214,8 +214,10 @@ class CopilotSession:
         once this returns (or a regenerated draft fails after the commit), it is on record.
         """
         waiting = self.pending()
+        if waiting is None and decision.kind == "regenerate":
+            return self._redraft(decision.instruction, on_token)
         if waiting is None:
-            raise ValueError("no suggestion is waiting for a decision")
+            raise NothingToDecide("no draft is waiting for a decision")
         refusal = waiting.draft.one_key_refusal
         if decision.kind == "accept" and refusal:
             raise DraftNotSendable(refusal)
@@ -225,6 +227,20 @@ class CopilotSession:
         cleaned = final_text(decision, self._values().get("draft"))
         decision = redacted_decision(decision.model_copy(update={"text": cleaned}), self.redactor)
         return self._run(Command(resume=decision.model_dump()), on_token)
+
+    def _redraft(self, instruction: str | None, on_token: TokenCallback | None) -> Suggestion:
+        """A new draft for the newest customer turn once its draft was decided (a rejected draft
+        regenerated): the graph resumes as if the review had asked for it."""
+        values = self._values()
+        if not values.get("redacted_turn") or values.get("route") is None:
+            raise NothingToDecide("no customer turn has been drafted yet: nothing to regenerate")
+        instruction = self.private(instruction) if instruction else None
+        decision = Decision(kind="regenerate", instruction=instruction).model_dump()
+        update = regenerate_update(decision, instruction) | {"redaction": self.redactor.mapping}
+        self.graph.update_state(self._config, update, as_node="review")
+        result = self._run(None, on_token)
+        assert result is not None
+        return result
 
     def correct_category(self, category: str, on_token: TokenCallback | None = None) -> Suggestion:
         """The advisor's correction re-runs the last customer turn with that category."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
@@ -23,7 +23,8 @@ from copilot.config import Settings
 from copilot.session import CopilotSession
 from tui.contact import Contact, SessionFactory, default_session_factory, summaries_dir
 from tui.feeds import FeedError, FeedTurn, parse_turn, read_lines
-from tui.messages import FeedNotice, TurnArrived
+from tui.messages import ContactOpened, FeedNotice, TurnArrived
+from tui.screens.dialogs import ConfirmScreen
 from tui.screens.sessions import SessionsScreen, TimeFormat, format_time
 from tui.screens.workspace import WorkspaceScreen
 from tui.widgets.status import LatencyFormat, format_latency
@@ -71,6 +72,8 @@ class CopilotApp(App[None]):
         self.display_options = display or Display()
         self.workspace: WorkspaceScreen | None = None
         self._recent: list[str] = []
+        self._confirming_quit = False
+        self._replay_started = False
 
     @property
     def summaries(self) -> Path:
@@ -78,10 +81,16 @@ class CopilotApp(App[None]):
 
     def on_mount(self) -> None:
         self.open_contact(self.first_thread)
-        if self.replay:
-            self.play(self.replay)
-        if self.feed is not None:
+        if self.feed is not None:  # live turns queue in order while the KB opens
             self.listen(self.feed)
+
+    @on(ContactOpened)
+    def _start_replay(self) -> None:
+        """A replay starts once the first contact is open (on a first run, once the sample KB
+        is indexed), so every turn of it gets its suggestion as it is said."""
+        if self.replay and not self._replay_started:
+            self._replay_started = True
+            self.play(self.replay)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the workspace froze what the KB and model loaded; give it back
@@ -140,6 +149,29 @@ class CopilotApp(App[None]):
         if thread_id is None:
             return
         self.open_contact(thread_id or None)
+
+    async def action_quit(self) -> None:
+        """Quit; while a contact is open, after a confirmation (ctrl+q twice quits at once)."""
+        workspace = self.workspace
+        if self._confirming_quit or workspace is None or not workspace.contact_open:
+            self.exit()
+            return
+        self._confirming_quit = True
+        thread = workspace.contact.thread_id
+        self.push_screen(
+            ConfirmScreen(
+                "Quit",
+                f"Quit the workspace? Contact {thread} is kept: "
+                f"copilot workspace --thread {thread} resumes it.",
+                "quit",
+            ),
+            self._quit_answered,
+        )
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        self._confirming_quit = False
+        if yes:
+            self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from copilot.config import Settings
 from copilot.engines.base import TokenCallback
+from copilot.errors import CopilotError, DraftNotSendable, EngineError, NothingToDecide
 from copilot.session import CopilotSession
 from copilot.state import Decision
 
@@ -80,7 +81,7 @@ class TokenBatch:
         return text
 
 
-class StaleDecision(Exception):
+class StaleDecision(CopilotError):
     """The suggestion a decision answers was replaced by a newer one."""
 
 
@@ -93,6 +94,8 @@ class Contact:
         self.session: CopilotSession | None = None
         self.pending_seq = 0
         """The op whose suggestion waits for a decision in the session (0: none)."""
+        self.drafted_seq = 0
+        """The op whose suggestion came last, decided or not (a rejected one can be redrafted)."""
         self._inbox: deque[Op] = deque()
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
@@ -132,7 +135,7 @@ class Contact:
             self.requested_thread = self.session.thread_id
             if op.kind == "open":
                 pending = self.session.pending()
-                self.pending_seq = op.seq if pending else 0
+                self.pending_seq = self.drafted_seq = op.seq if pending else 0
                 return self.session.transcript(), pending
         session = self.session
         if op.kind == "customer":
@@ -145,7 +148,8 @@ class Contact:
             result = session.correct_category(op.category, on_token=on_token)
         elif op.kind == "decide":
             assert op.decision is not None
-            if op.target != self.pending_seq:
+            redraft = op.decision.kind == "regenerate" and not self.pending_seq
+            if op.target != (self.drafted_seq if redraft else self.pending_seq):
                 raise StaleDecision("a newer suggestion replaced that draft: decide on the new one")
             result = session.decide(op.decision, on_token=on_token)
         elif op.kind == "handover":
@@ -155,6 +159,8 @@ class Contact:
         else:  # pragma: no cover - OpKind is closed
             raise ValueError(op.kind)
         self.pending_seq = op.seq if result is not None else 0
+        if result is not None:
+            self.drafted_seq = op.seq
         return result
 
 
@@ -172,13 +178,15 @@ class ConfiguredSessions:
         self.not_recording: str | None = None
         """Why nothing is recorded (None: every contact is on record)."""
         self._announced = False
+        self.progress: Callable[[int, int], None] | None = None
+        """Told (done, total) as the sample knowledge base is indexed on a first run."""
         self._copilot: Copilot | None = None
         self._lock = threading.Lock()
 
     def _open(self) -> Copilot:
         from copilot.assembly import Copilot
 
-        copilot = Copilot.open(self.settings)
+        copilot = Copilot.open(self.settings, progress=self.progress)
         self.not_recording = copilot.not_recording
         return copilot
 
@@ -208,25 +216,34 @@ def summaries_dir(settings: Settings) -> Path:
     return settings.data_dir / "summaries"
 
 
-def describe_error(exc: BaseException) -> str:
-    """One notification saying what went wrong and what the advisor can do about it."""
-    from copilot.engines.base import EngineError
-    from knowledge_base.errors import CopilotError
+SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
+
+def describe_error(exc: BaseException) -> str:
+    """One notification saying what went wrong and what the advisor can do about it, chosen by
+    the error's type (and SQLite's own error code), never by its wording."""
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, StaleDecision):
-        return first
     if isinstance(exc, EngineError):
         return (
             f"The model did not answer: {first}. Check the endpoint (COPILOT_LLM_BASE_URL) "
             "and retry, or restart with --engine offline."
         )
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in first:
+    if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) in (
+        SQLITE_BUSY_CODES
+    ):
         return "The contact database is locked by another program: close it (or wait) and retry."
     if isinstance(exc, sqlite3.Error):
         return f"The contact database failed: {first}. Check the disk and COPILOT_DATA_DIR."
     if isinstance(exc, CopilotError):
         return first
-    if isinstance(exc, ValueError) and "no suggestion is waiting" in first:
-        return "No draft is waiting for a decision."
     return f"{type(exc).__name__}: {first}"
+
+
+def error_severity(exc: BaseException) -> str:
+    """ "warning" for a request the advisor can simply redo (the draft moved on, nothing waits,
+    the draft needs an edit); "error" for a failure."""
+    return (
+        "warning"
+        if isinstance(exc, StaleDecision | NothingToDecide | DraftNotSendable)
+        else "error"
+    )

@@ -44,6 +44,18 @@ class ContactOpened(Message):
 
 
 @dataclass
+class IndexingProgress(Message):
+    """The first run indexes the sample knowledge base: `done` of `total` chunks embedded."""
+
+    bubble = False
+
+    done: int
+    total: int
+    at: float
+    """time.perf_counter() when the indexer reported it (the UI may handle it later)."""
+
+
+@dataclass
 class DraftStreamed(Message):
     """Draft text streamed since the last of these: `tokens.take()` it."""
 
@@ -87,6 +99,8 @@ class AgentFailed(Message):
 
     op: Op
     error: str
+    severity: str = "error"
+    """"warning" when the advisor can simply redo what they asked (`error_severity`)."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ an accepted or edited reply (not a briefing) joins the transcript as the advisor
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from langgraph.config import get_config
@@ -68,7 +69,7 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if recorder is not None:
         recorder.decided(thread_id, context.advisor, decision)
     if decision.kind == "regenerate":
-        return {"decision": recorded, "instruction": decision.instruction, "redaction": mapping}
+        return regenerate_update(recorded, decision.instruction) | {"redaction": mapping}
     final = decision.text
     # a briefing prepares the advisor and is never sent: only a reply becomes their turn
     is_reply = (state.draft or {}).get("mode") == "reply"
@@ -86,6 +87,12 @@ def review(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             {**suggestion_payload(state), "turn": state.redacted_turn, "decision": recorded}
         ],
     }
+
+
+def regenerate_update(decision: dict[str, Any], instruction: str | None) -> dict[str, Any]:
+    """Back to the draft node. The clock restarts: a regenerated suggestion's latency runs from
+    the regenerate request, never including the time the advisor spent reading the draft."""
+    return {"decision": decision, "instruction": instruction, "started_at": time.perf_counter()}
 
 
 def redacted_decision(decision: Decision, redactor: Redactor) -> Decision:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -319,16 +320,19 @@ class Store:
             )
         }
         reviews: dict[str, dict[str, Any]] = {}
+        review_counts: Counter[str] = Counter()
         for review in self.db.columns(
             f"SELECT * FROM reviews WHERE suggestion_id IN ({chosen}) ORDER BY at", params
         ):
             reviews[review["suggestion_id"]] = review
+            review_counts[review["suggestion_id"]] += 1
         out = []
         for row in rows:
             for key in ("flags", "citations", "unsupported", "unverified", "actions"):
                 row[key] = json.loads(row[key] or "[]")
             row["decision"] = decisions.get(row["id"])
             row["review"] = reviews.get(row["id"])
+            row["reviews"] = review_counts[row["id"]]  # an amendment adds one; the newest counts
             if _keep(row, where):
                 out.append(row)
         return out

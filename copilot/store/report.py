@@ -4,9 +4,14 @@ Definitions (the README repeats them):
 - a suggestion is *decided* when the advisor accepted, edited, rejected or regenerated it; a
   draft left behind when the next customer turn arrived ("superseded") or still waiting is not;
 - acceptance, edit, rejection and regeneration rates are shares of decided suggestions;
+- *replies sent*, *briefings acknowledged* and *drafts rejected* are counted apart: an accepted
+  or edited reply reached the customer; an accepted briefing only prepared the advisor (nothing
+  was sent); a rejection says why (a superseded draft is not one);
 - edit distance is in words between the draft and the text sent, over accepted (0) and edited
-  replies; "heavy edits" are at or above `heavy_edit_words`;
-- latency is the time from the customer's turn to the complete suggestion set;
+  replies (briefings are never sent); "heavy edits" are at or above `heavy_edit_words`;
+- latency is the time from the suggestion's trigger (the customer's turn, or the advisor's
+  regenerate or category correction) to the complete suggestion set; the advisor's own reading
+  and thinking time is never in it;
 - KB gaps are customer turns where retrieval abstained, or whose draft was rejected, or judged
   "policy gap" by a supervisor, grouped by intent.
 """
@@ -32,6 +37,11 @@ def decision_kind(row: dict[str, Any]) -> str | None:
     return str(decision["kind"])
 
 
+def is_reply(row: dict[str, Any]) -> bool:
+    """A reply is sent to the customer; a briefing only prepares the advisor."""
+    return row.get("mode") != "briefing"
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -44,7 +54,8 @@ def rates(rows: list[dict[str, Any]], heavy_edit_words: int = HEAVY_EDIT_WORDS) 
     """The headline figures for a set of suggestions."""
     kinds = Counter(decision_kind(r) for r in rows)
     decided = sum(n for kind, n in kinds.items() if kind is not None)
-    sent = [r for r in rows if decision_kind(r) in ("accept", "edit")]
+    used = [r for r in rows if decision_kind(r) in ("accept", "edit")]
+    sent = [r for r in used if is_reply(r)]
     distances = [int(r["decision"]["edit_distance"] or 0) for r in sent]
     latencies = [float(r["latency_ms"]) for r in rows if r.get("latency_ms") is not None]
 
@@ -55,6 +66,9 @@ def rates(rows: list[dict[str, Any]], heavy_edit_words: int = HEAVY_EDIT_WORDS) 
         "suggestions": len(rows),
         "decided": decided,
         "undecided": kinds[None],
+        "replies_sent": len(sent),
+        "briefings_acknowledged": len(used) - len(sent),
+        "drafts_rejected": kinds["reject"],
         "acceptance_rate": share("accept"),
         "edit_rate": share("edit"),
         "rejection_rate": share("reject"),
@@ -88,7 +102,7 @@ def edit_distance_histogram(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Sent replies by words changed: 0, 1-2, 3-5, 6-10, 11-20, >20."""
     bins = {"0": 0, "1-2": 0, "3-5": 0, "6-10": 0, "11-20": 0, ">20": 0}
     for row in rows:
-        if decision_kind(row) not in ("accept", "edit"):
+        if decision_kind(row) not in ("accept", "edit") or not is_reply(row):
             continue
         d = int(row["decision"]["edit_distance"] or 0)
         key = (

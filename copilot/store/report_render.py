@@ -85,6 +85,9 @@ def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("Suggestions", str(report["suggestions"])),
         ("Decided", str(report["decided"])),
         ("Undecided or superseded", str(report["undecided"])),
+        ("Replies sent", str(report["replies_sent"])),
+        ("Briefings acknowledged (not sent)", str(report["briefings_acknowledged"])),
+        ("Drafts rejected", str(report["drafts_rejected"])),
         ("Acceptance rate", _pct(report["acceptance_rate"])),
         ("Edit rate", _pct(report["edit_rate"])),
         ("Rejection rate", _pct(report["rejection_rate"])),
@@ -371,6 +374,7 @@ def _html(report: dict[str, Any]) -> str:
         f'<h2>Charts</h2><div class="charts">{charts}</div>'
         f"{slices}{_gaps_section(report)}"
         "<footer>Rates are shares of decided suggestions (superseded and pending drafts are not "
-        "decided); edit distance is in words; latency runs from the customer's turn to the "
+        "decided); an accepted briefing is counted apart from the replies sent; edit distance is "
+        "in words; latency runs from the trigger (the customer's turn, or a regenerate) to the "
         f"complete suggestion set. Generated {generated}.</footer></body></html>\n"
     )

@@ -68,11 +68,27 @@ def test_summary_text_round_trip_keeps_the_advisors_edits() -> None:
     assert (parsed.sentiment_start, parsed.sentiment_end) == ("negative", "neutral")
 
 
-def test_errors_say_what_to_do() -> None:
+def locked_database_error(tmp_path) -> sqlite3.Error:
+    """A real "database is locked": another connection holds the write lock."""
+    holder = sqlite3.connect(tmp_path / "held.sqlite")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(tmp_path / "held.sqlite", timeout=0)
+    try:
+        other.execute("INSERT INTO t VALUES (1)")
+    except sqlite3.OperationalError as exc:
+        return exc
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError("the second connection was not refused")
+
+
+def test_errors_say_what_to_do(tmp_path) -> None:
     assert "--engine offline" in describe_error(EngineError("timed out"))
-    assert "locked by another program" in describe_error(
-        sqlite3.OperationalError("database is locked")
-    )
+    assert "locked by another program" in describe_error(locked_database_error(tmp_path))
+    # the wording alone does not make it a lock: only SQLite's error code does
+    assert "another program" not in describe_error(sqlite3.OperationalError("database is locked"))
     assert describe_error(KnowledgeBaseError("run `copilot kb index`")) == (
         "run `copilot kb index`"
     )

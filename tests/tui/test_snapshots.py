@@ -47,7 +47,7 @@ def test_sessions_screen(snap_compare, workspace, session_factory) -> None:
 
     async def run_before(pilot) -> None:
         await _after_a_suggestion()(pilot)
-        await pilot.press("s")
+        await pilot.press("ctrl+o")
         await settle(pilot)
 
     assert snap_compare(workspace(), terminal_size=(100, 24), run_before=run_before)

@@ -27,7 +27,7 @@ async def test_a_corrupt_record_store_leaves_every_contact_working_unrecorded(
         for contact in range(2):
             if contact:
                 app.screen.query_one("#draft-scroll").focus()
-                await pilot.press("n")
+                await pilot.press("ctrl+n", "enter")  # a new contact, confirmed
                 await settle(pilot)
             await say(pilot, "why was I charged a late fee?")
             draft = app.screen.query_one(DraftPanel)

@@ -8,6 +8,7 @@ interrupt/resume, regenerate, category correction, crash and resume.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,40 @@ def test_an_injected_turn_is_flagged_and_changes_nothing(retriever) -> None:
     assert any("prompt injection" in r for r in suggestion.route.reasons)
     assert "evil.example" not in suggestion.draft.text and "waived" not in suggestion.draft.text
     assert s.records() == []  # nothing recorded or sent before the advisor decides
+
+
+def test_a_rejected_draft_can_be_regenerated(retriever) -> None:
+    s = session(retriever)
+    s.customer_turn("why this late fee?")
+    s.decide(Decision(kind="reject", reason="wrong tone"))
+    assert s.pending() is None
+    again = s.decide(Decision(kind="regenerate", instruction="shorter"))
+    assert again is not None and again.draft.citations == [1]
+    assert s.pending() is not None  # the new draft waits for the advisor like any other
+    assert s.decide(Decision(kind="accept")) is None
+    assert [r["decision"]["kind"] for r in s.records()] == ["reject", "accept"]
+    assert [t["role"] for t in s.transcript()] == ["customer", "advisor"]
+
+
+def test_nothing_to_decide_is_a_typed_error(retriever) -> None:
+    from copilot.errors import CopilotError, NothingToDecide
+
+    s = session(retriever)
+    with pytest.raises(NothingToDecide):
+        s.decide(Decision(kind="regenerate"))  # no customer turn drafted yet
+    s.customer_turn("why this late fee?")
+    s.decide(Decision(kind="accept"))
+    with pytest.raises(CopilotError):
+        s.decide(Decision(kind="accept"))
+
+
+def test_a_regenerated_latency_leaves_out_the_advisor_reading_time(retriever) -> None:
+    s = session(retriever)
+    first = s.customer_turn("why this late fee?")
+    time.sleep(0.6)  # the advisor reads the draft before asking for another
+    again = s.decide(Decision(kind="regenerate"))
+    assert again is not None and again.latency_ms < 500 + first.latency_ms
+    s.decide(Decision(kind="reject", reason="still wrong"))
+    time.sleep(0.6)
+    after_reject = s.decide(Decision(kind="regenerate"))
+    assert after_reject is not None and after_reject.latency_ms < 500 + first.latency_ms

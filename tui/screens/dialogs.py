@@ -3,7 +3,7 @@ wrap-up summary. Each dismisses with its answer, or None when the advisor backs 
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -145,3 +145,38 @@ class SummaryScreen(ModalScreen[tuple[bool, str]]):
 
     def action_later(self) -> None:
         self.dismiss((False, self.edited))
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question before leaving the open contact. Only enter (or the same key again)
+    says yes: any other key says no, so text typed by mistake never confirms anything."""
+
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Yes"),
+        Binding("escape", "answer(False)", "No, stay"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str, again: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.yes = yes
+        self.again = again
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield Static(self.question, id="confirm-question")
+            yield Label(f"enter: {self.yes} · escape: stay", classes="dialog-hint")
+        yield Footer(compact=True)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == self.again:
+            event.stop()
+            self.dismiss(True)
+        elif event.is_printable:
+            event.stop()
+            self.dismiss(False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -48,6 +48,7 @@ class ReviewActions:
 
         def _submit(self, kind: Any, **fields: Any) -> Op: ...
         def _request_brief(self) -> None: ...
+        def refuse(self, message: str, edit: bool = False) -> None: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def post_message(self, message: Any) -> bool: ...
@@ -61,18 +62,21 @@ class ReviewActions:
         missing = unfilled_slots(text)
         if missing:
             slots = ", ".join(f"[{slot}?]" for slot in missing)
-            self.notify(f"Fill {slots} before sending: press e to edit.", severity="warning")
+            self.refuse(f"Fill {slots} before sending, in the editor.", edit=True)
         return not missing
 
     def _can_decide(self) -> bool:
         if self.draft.suggestion is None:
-            self.notify("No draft yet: enter what the customer says first.", severity="warning")
+            self.refuse("No draft yet: enter what the customer says first.")
         elif self.latest_suggestion > self.shown:
-            self.notify("A newer suggestion is on its way.", severity="warning")
+            self.refuse("A newer suggestion is on its way.")
         elif self.deciding:
-            self.notify("The last decision is still being recorded.", severity="warning")
+            self.refuse("The last decision is still being recorded.")
         elif self.draft.decided:
-            self.notify("This draft is already decided.", severity="warning")
+            self.refuse(
+                "This draft is already decided"
+                + (": g drafts a new one." if self.draft.decided == "reject" else ".")
+            )
         else:
             return True
         return False
@@ -92,7 +96,7 @@ class ReviewActions:
         refusal = suggestion.draft.one_key_refusal if suggestion else None
         if refusal is None or self.draft.edited_text() is not None:
             return True
-        self.notify(f"{refusal[0].upper()}{refusal[1:]}.", severity="warning")
+        self.refuse(f"{refusal[0].upper()}{refusal[1:]}.", edit=True)
         return False
 
     def action_accept(self) -> None:
@@ -120,8 +124,17 @@ class ReviewActions:
                 self._rejected,
             )
 
+    def _can_regenerate(self) -> bool:
+        """A draft waiting for a decision, or a rejected one: the advisor wants another."""
+        if self.draft.decided == "reject" and self.latest_suggestion <= self.shown:
+            if self.deciding:
+                self.refuse("The last decision is still being recorded.")
+                return False
+            return True
+        return self._can_decide()
+
     def action_regenerate(self) -> None:
-        if self._can_decide():
+        if self._can_regenerate():
             self.app.push_screen(
                 ReasonScreen(
                     "Regenerate: instruction",
@@ -142,7 +155,7 @@ class ReviewActions:
     def action_category(self) -> None:
         suggestion = self.draft.suggestion
         if suggestion is None:
-            self.notify("No customer turn to correct yet.", severity="warning")
+            self.refuse("No customer turn to correct yet.")
             return
         self.app.push_screen(CategoryScreen(suggestion.route.category), self.correct_category)
 

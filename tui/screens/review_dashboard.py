@@ -167,6 +167,13 @@ class DashboardScreen(Screen[None]):
                 (str(r["decided"]), "bold"),
                 f" of {r['suggestions']} decided",
                 (" · shares of decided", "$text-muted"),
+                # an accepted briefing prepared the advisor: it is not a sent reply
+                "\nsent ",
+                (str(r["replies_sent"]), "bold"),
+                " · briefings ",
+                (str(r["briefings_acknowledged"]), "bold"),
+                " · rejected ",
+                (str(r["drafts_rejected"]), "bold"),
             )
         )
         median = r["median_edit_distance"]

@@ -240,7 +240,7 @@ class DetailScreen(Screen[None]):
         self.state.unsaved[row["id"]] = draft
         title = f"Verdict · suggestion {self.index + 1}/{len(self.rows)}"
         self.app.push_screen(
-            VerdictScreen(draft, row.get("citations") or [], title),
+            VerdictScreen(draft, row.get("citations") or [], title, picked=verdict is not None),
             lambda result: self._verdict_closed(row, result),
         )
 

@@ -3,6 +3,10 @@ gap the KB fix, tied to one of the passages the draft cited.
 
 It dismisses with (save, draft): escape keeps what was typed for later instead of losing it,
 and the detail screen holds the draft until the store has recorded it.
+
+Keys do what the hint says whatever the order: a digit picks the verdict and moves to the note,
+so the tab that follows (the supervisor's "next field") stays on the note; on the verdict list,
+a letter starts the note instead of being lost. Digits typed in the note are text.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,9 +24,11 @@ from textual.widgets import Footer, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from copilot.store import VERDICTS
+from tui.widgets.text import type_into
 
 POLICY_GAP = "policy gap"
 VERDICT_KEYS = {verdict: str(n) for n, verdict in enumerate(VERDICTS, start=1)}
+DIGIT_VERDICTS = {key: verdict for verdict, key in VERDICT_KEYS.items()}
 VERDICT_LABELS = {
     "good": "Good",
     "coaching needed": "Coaching",
@@ -69,13 +75,26 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         ),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, draft: VerdictDraft, citations: list[dict[str, Any]], title: str) -> None:
+    def __init__(
+        self,
+        draft: VerdictDraft,
+        citations: list[dict[str, Any]],
+        title: str,
+        *,
+        picked: bool = False,
+    ) -> None:
+        """`picked`: a digit on the detail screen chose the verdict, so the note is next."""
         super().__init__()
+        self.picked = picked
         self.draft = draft
         self.citations = citations
         self.title_text = title
+        self._picked_into_note: str | None = None
+        """The note's text when a digit moved the focus there (None: moved since)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -verdict") as box:
@@ -135,16 +154,21 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
             choice.highlighted = list(VERDICT_KEYS).index(self.draft.verdict)
         self.query_one("#fix-passage", OptionList).highlighted = self.draft.passage or 0
         self._show_fix()
-        if self.draft.verdict is None:
+        if self.picked and self.draft.verdict is not None:
+            note = self.query_one("#verdict-note", TextArea)
+            note.focus()
+            note.move_cursor(note.document.end)
+            self._picked_into_note = note.text
+        else:  # a verdict kept or saved before stays highlighted, ready to be changed
             choice.focus()
-        else:  # chosen already (a digit on the detail screen, or a draft kept from before)
-            self.query_one("#verdict-note", TextArea).focus()
 
     def _show_fix(self) -> None:
         self.query_one("#verdict-fix").display = self.draft.verdict == POLICY_GAP
 
     @on(OptionList.OptionHighlighted, "#verdict-choice")
     def _chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # overtaken by a digit pressed since (the list's first highlight, say)
         self.draft.verdict = event.option.id
         self._show_fix()
 
@@ -170,7 +194,47 @@ class VerdictScreen(ModalScreen[tuple[bool, VerdictDraft]]):
         )
         self.draft.verdict = verdict
         self._show_fix()
-        self.query_one("#verdict-note", TextArea).focus()
+        note = self.query_one("#verdict-note", TextArea)
+        self.set_focus(note)  # at once: keys right behind the digit are the note's
+        note.move_cursor(note.document.end)  # typing adds to a kept note, after its text
+        self._picked_into_note = note.text
+
+    def action_next_field(self) -> None:
+        note = self.query_one("#verdict-note", TextArea)
+        picked, self._picked_into_note = self._picked_into_note, None
+        if self.focused is note and picked == note.text:
+            return  # the pick already moved to the next field: the note
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self._picked_into_note = None
+        self.focus_previous()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the verdict list starts the note rather than vanishing; a key that
+        reaches the screen while the note has the focus was sent in the burst that moved it
+        there (to the list, focused then): it is typed in the note."""
+        if not event.is_printable or event.character is None:
+            return
+        choice = self.query_one("#verdict-choice", OptionList)
+        note = self.query_one("#verdict-note", TextArea)
+        if self.focused is choice:
+            if event.character == " ":
+                return  # the list's own key
+            picked = DIGIT_VERDICTS.get(event.character)
+            if picked is not None:  # here, not by the binding: that one is checked only once
+                event.stop()  # the rest of the burst has been handled, with the focus moved
+                self.action_pick(picked)
+                return
+            if event.character.isdigit():
+                return
+            self.set_focus(note)  # at once: the next keys of the burst are typed there too
+            note.move_cursor(note.document.end)
+        elif self.focused is not note:
+            return
+        event.stop()
+        event.prevent_default()
+        type_into(note, event.character)
 
     def _read(self) -> VerdictDraft:
         self.draft.note = self.query_one("#verdict-note", TextArea).text

@@ -47,7 +47,7 @@ class SessionsScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("enter", "resume", "Resume", priority=True),
-        Binding("n", "new", "New contact"),
+        Binding("ctrl+n", "new", "New contact"),
         Binding("r", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
     ]

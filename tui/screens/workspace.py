@@ -9,9 +9,10 @@ screen, and text whose call failed goes back where the advisor typed it.
 from __future__ import annotations
 
 import gc
+import time
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -23,7 +24,15 @@ from copilot.drafting.prose import customer_text
 from copilot.session import Suggestion
 from copilot.state import Summary
 from tui.commands import WorkspaceCommands
-from tui.contact import ConfiguredSessions, Contact, Op, TokenBatch, describe_error
+from tui.contact import (
+    ConfiguredSessions,
+    Contact,
+    Op,
+    TokenBatch,
+    describe_error,
+    error_severity,
+)
+from tui.indexing import IndexingClock
 from tui.messages import (
     AgentFailed,
     ContactOpened,
@@ -31,13 +40,14 @@ from tui.messages import (
     DraftStreamed,
     FeedNotice,
     HandoverReady,
+    IndexingProgress,
     SuggestionReady,
     SummaryReady,
     SummarySaved,
     TurnArrived,
     TurnRecorded,
 )
-from tui.screens.dialogs import CardScreen, SummaryScreen
+from tui.screens.dialogs import CardScreen, ConfirmScreen, SummaryScreen
 from tui.screens.review import ReviewActions
 from tui.widgets.conversation import Conversation, TurnEntry, TurnView
 from tui.widgets.draft import DraftPanel
@@ -45,6 +55,7 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.reference import ActionsPanel, CardsPanel, HandoverPanel
 from tui.widgets.route import RoutePanel
 from tui.widgets.status import StatusBar, format_latency
+from tui.widgets.text import type_into
 from tui.wrapup import summary_text
 
 if TYPE_CHECKING:
@@ -52,9 +63,10 @@ if TYPE_CHECKING:
 
 COMMAND_MODE = frozenset(
     ("accept", "edit", "reject", "regenerate", "category", "open_card", "handover")
-    + ("wrap_up", "sessions", "new_contact", "type")
+    + ("wrap_up", "type")
 )
-"""Single-letter actions: hidden while the advisor types in the input line or the editor."""
+"""Single-letter actions: hidden while the advisor types in the input line or the editor. Keys
+that leave the contact (new contact, sessions, quit) take a modifier and work everywhere."""
 REFERENCE_DELAY_S = 1 / 30
 """Cards and actions follow the draft after this long: after its redraw, before the eye moves."""
 
@@ -70,10 +82,10 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         Binding("g", "regenerate", "Regen"),
         Binding("c", "category", "Category"),
         Binding("w", "wrap_up", "Wrap-up"),
-        Binding("s", "sessions", "Sessions"),
+        Binding("ctrl+o", "sessions", "Sessions"),
         Binding("h", "handover", "Brief"),
         Binding("o", "open_card", "Card"),
-        Binding("n", "new_contact", "New"),
+        Binding("ctrl+n", "new_contact", "New"),
         Binding("i", "type", "Type"),
         Binding("escape", "type", "Type", show=False),
         Binding("ctrl+t", "toggle_role", "Role", priority=True),
@@ -96,6 +108,9 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.brief_stale = False
         self.summary: Summary | None = None
         self.summary_edit: str | None = None
+        self.indexing_clock = IndexingClock()
+        self.triggered: dict[int, float] = {}
+        """perf_counter() when each op that brings a suggestion was asked for."""
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -125,11 +140,13 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             self.query_one(selector).border_title = title
         self.query_one(HandoverPanel).display = False
         self.query_one(RoutePanel).show(None)
+        sessions = self.contact.factory
+        if isinstance(sessions, ConfiguredSessions):  # a first run indexes the sample: say so
+            sessions.progress = self._post_indexing
         self._submit("open")
-        self.status.set(
-            contact=self.contact.thread_id or "new",
-            busy="opening the knowledge base (the first run indexes the sample)…",
-        )
+        opening = "opening the knowledge base (the first run indexes the sample)…"
+        self.status.set(contact=self.contact.thread_id or "new", busy=opening)
+        self.draft.placeholder(f"{opening[0].upper()}{opening[1:]}")
         if self.start_in_command_mode:
             self.query_one("#draft-scroll").focus()
         else:
@@ -155,6 +172,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             kind == "decide" and fields["decision"].kind == "regenerate"
         ):
             self.latest_suggestion = op.seq
+            self.triggered[op.seq] = time.perf_counter()
         self.status.set(busy="working…")
         self.run_agent()
         return op
@@ -171,7 +189,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         try:
             result = self.contact.run(op, on_token=tokens.add)
         except Exception as exc:  # every failure is reported; none may kill the UI
-            self.post_message(AgentFailed(op, describe_error(exc)))
+            self.post_message(AgentFailed(op, describe_error(exc), error_severity(exc)))
             return
         if op.kind == "open":
             # Full collections over everything the KB and model loaded stall the UI thread
@@ -248,6 +266,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     @on(ContactOpened)
     def _opened(self, event: ContactOpened) -> None:
         self._done(event.op)
+        if self.draft.suggestion is None:
+            self.draft.placeholder("Suggestions appear here.")
         session = self.contact.session
         assert session is not None
         kb = getattr(session.retriever, "kb", None)
@@ -270,6 +290,20 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if event.pending and self.latest_suggestion <= event.op.seq:
             self._show(event.op, event.pending)
             self.notify(f"Contact {event.thread_id} resumed: a draft waits for your decision.")
+
+    def _post_indexing(self, done: int, total: int) -> None:
+        """From the indexer, in the worker thread."""
+        self.post_message(IndexingProgress(done, total, time.perf_counter()))
+
+    @on(IndexingProgress)
+    def _indexing(self, event: IndexingProgress) -> None:
+        if self.contact.session is not None:
+            return
+        text = self.indexing_clock.describe(event.done, event.total, event.at)
+        self.status.set(busy=text)
+        if self.draft.suggestion is None:
+            waits = " The replay starts when it is ready." if self.start_in_command_mode else ""
+            self.draft.placeholder(f"{text[0].upper()}{text[1:]} (first run only).{waits}")
 
     def _show_recording(self) -> None:
         """A store that could not be opened: visible on every contact, announced once."""
@@ -307,7 +341,13 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         if self.draft.show(suggestion):
             self.notify("New suggestion: your edited text is kept in the editor.", timeout=4)
         self.query_one(RoutePanel).show(suggestion.route, suggestion.injection)
-        self.status.latency(suggestion.latency_ms)
+        # latency: from the trigger (the customer's turn, the regenerate or the correction) to
+        # the suggestion on screen; a resumed contact's draft has only the graph's own figure
+        triggered = self.triggered.pop(op.seq, None)
+        for seq in [s for s in self.triggered if s < op.seq]:
+            del self.triggered[seq]  # overtaken: never shown
+        shown_after = (time.perf_counter() - triggered) * 1000 if triggered else None
+        self.status.latency(suggestion.latency_ms if shown_after is None else shown_after)
         self.status.set(pii=str(suggestion.pii_redacted))
         # The reference column is drawn a frame later: two short redraws instead of one long
         # one, so a keystroke never waits behind the whole suggestion.
@@ -326,8 +366,6 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         assert decision is not None
         detail = decision.reason or ""
         answered = self.draft.suggestion if self.shown == event.op.target else None
-        if event.op.seq and answered is not None:
-            self.draft.mark(decision.kind, detail)
         notes = {
             "accept": "✓ draft accepted",
             "edit": "✎ edited draft sent",
@@ -344,6 +382,8 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
             sent = answered.draft.text
         if sent:
             sent = customer_text(sent)
+        if event.op.seq and answered is not None:  # an edit shows what the customer received
+            self.draft.mark(decision.kind, detail, sent if decision.kind == "edit" else None)
         if sent:
             self.turns_seen += 1
             self._advisor_took_over()
@@ -369,7 +409,7 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def _failed(self, event: AgentFailed) -> None:
         op = event.op
         self._done(op, failed=True)
-        severity = "warning" if op.kind == "decide" and "newer" in event.error else "error"
+        severity = event.severity
         if op.kind in ("customer", "turn"):
             if not self.entry.input.value.strip():
                 self.entry.role = op.role or "customer"
@@ -396,6 +436,43 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
+    @property
+    def typing(self) -> bool:
+        return isinstance(self.focused, Input | TextArea)
+
+    @property
+    def contact_open(self) -> bool:
+        """Something was said or is on its way: leaving needs a confirmation."""
+        return self.turns_seen > 0 or self.outstanding > 0
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that is no command while no text field has the focus starts a turn in
+        the input line: typing never vanishes, and never runs as a command it is not."""
+        if not event.is_printable or event.character is None or self.app.screen is not self:
+            return
+        if not self.typing:
+            binding = self.active_bindings.get(event.key)
+            if binding is not None and binding.enabled:
+                return
+            # set_focus at once (focus() waits a frame) so the rest of the burst follows
+            self.set_focus(self.entry.input)
+        # A text field stops the keys it types, so a key that reaches the screen while one has
+        # the focus was sent in the same burst as the one that moved the focus, to the widget
+        # focused before: it belongs to the text field now.
+        event.stop()
+        event.prevent_default()
+        type_into(self.focused, event.character)
+
+    def refuse(self, message: str, edit: bool = False) -> None:
+        """An action that cannot run now: say why, and put the advisor back where text goes, so
+        the next keys are typed, not run: the draft editor when the draft needs an `edit` (with
+        the advisor's edit intact), else the input line (with what was typed there)."""
+        self.notify(message, severity="warning")
+        if edit:
+            self.draft.start_edit()
+        elif not self.typing:
+            self.set_focus(self.entry.input)
+
     @on(CardsPanel.Opened)
     def _open_card(self, event: CardsPanel.Opened) -> None:
         self.app.push_screen(CardScreen(event.card))
@@ -417,7 +494,19 @@ class WorkspaceScreen(ReviewActions, Screen[None]):
         self.app.action_sessions()
 
     def action_new_contact(self) -> None:
-        self.app.open_contact(None)
+        if not self.contact_open:
+            self.app.open_contact(None)
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "New contact",
+                f"Leave contact {self.contact.thread_id} for a new one? It is kept: ctrl+o lists "
+                "it to resume.",
+                "new contact",
+                again="ctrl+n",
+            ),
+            lambda yes: self.app.open_contact(None) if yes else None,
+        )
 
     def action_type(self) -> None:
         self.entry.input.focus()

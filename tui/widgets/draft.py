@@ -163,6 +163,11 @@ class DraftPanel(Vertical):
             self.editor.load_text("")
         return kept
 
+    def placeholder(self, text: str) -> None:
+        """What the empty panel says (before the first suggestion)."""
+        if self.suggestion is None and not self._streaming:
+            self._view(Content.styled(text, "$text-muted"))
+
     def reset(self) -> None:
         self.suggestion = None
         self.decided = None
@@ -192,11 +197,18 @@ class DraftPanel(Vertical):
             return None
         return text
 
-    def mark(self, kind: str, detail: str = "") -> None:
-        """A decision was recorded: the edit is spent, the draft stays visible, dimmed."""
+    def mark(self, kind: str, detail: str = "", sent: str | None = None) -> None:
+        """A decision was recorded: the edit is spent, the draft stays visible, dimmed; after an
+        edit the panel shows the text `sent`, what the customer received."""
         self.decided = kind
         self.add_class("-decided")
         self.border_subtitle = DECISION_MARKS.get(kind, kind) + (f": {detail}" if detail else "")
+        if sent is not None:
+            self._view(Content(sent))
+            replace_text(
+                self.query_one("#draft-checks", Static),
+                Content.styled("what the customer received, as you edited it", "$text-muted"),
+            )
         if self.editor.text:
             self.editor.load_text("")
         if self.editing:

@@ -187,6 +187,11 @@ def review_content(
                 "$text-muted",
             ),
         ]
+        earlier = int(row.get("reviews") or 1) - 1
+        if earlier:
+            parts.append(
+                (f"  · amends {earlier} earlier review{'s' * (earlier > 1)}", "$text-muted")
+            )
         if review.get("note"):
             parts.append(f"\n{review['note']}")
         fix = kb_fix_of(review)
