@@ -90,7 +90,11 @@ def report_cmd(
 def _report_table(report: dict[str, Any]) -> Table:
     table = Table(
         title=f"suggestions since {report['since'] or 'the start'}",
-        caption="rates: shares of decided suggestions · edits in words · latency in ms",
+        caption=(
+            f"{report['replies_sent']} replies sent · {report['briefings_acknowledged']} briefings"
+            f" acknowledged (not sent) · {report['drafts_rejected']} drafts rejected\n"
+            "rates: shares of decided suggestions · edits in words · latency in ms"
+        ),
     )
     table.add_column("slice", no_wrap=True, max_width=20)
     for column in ("n", "decided", "accept", "edit", "reject", "regen", "med.edit", "p50", "p95"):

@@ -41,3 +41,15 @@ def test_sent_replies_acknowledged_briefings_and_rejections_are_apart() -> None:
     assert report["heavy_edits"] == 0
     assert sum(report["edit_distance_histogram"].values()) == 2
     assert report["by_category"]["complaint"]["replies_sent"] == 0
+
+
+def test_the_report_table_names_the_three_counts() -> None:
+    from rich.console import Console
+
+    from copilot.cli.records import _report_table
+
+    rows = [row("reply", "accept"), row("briefing", "accept"), row("reply", "reject", "wrong")]
+    console = Console(width=140, record=True)
+    console.print(_report_table(build_report(rows)))
+    shown = console.export_text()
+    assert "1 replies sent · 1 briefings acknowledged (not sent) · 1 drafts rejected" in shown
