@@ -19,6 +19,20 @@ _FLAG_CUES = {
     "churn": Flag.CHURN_RISK,
 }
 _STICKY = (Flag.VULNERABLE_CUSTOMER, Flag.FRAUD_SUSPECTED, Flag.LEGAL_THREAT)
+_RAISING_CUES = frozenset({"complex", "lost_stolen", "proactive", "advice", "complaint"})
+ESCALATING_FLAGS = frozenset(
+    {Flag.FRAUD_SUSPECTED, Flag.LEGAL_THREAT, Flag.VULNERABLE_CUSTOMER, Flag.ASKS_FOR_HUMAN}
+)
+"""Flags the rule of escalation never leaves on a routine category (`churn_risk` moves nothing)."""
+
+
+def cues_raise(text: str) -> bool:
+    """True when the cue rules alone take a routine turn to a human-led category: a raising
+    cue (`apply_cues`) or the cue of a flag in `ESCALATING_FLAGS`. The routing training tunes
+    the learned human-led threshold on the decision these make together with the heads."""
+    cues = rules.find_cues(rules.normalize(text))
+    escalating = {cue for cue, flag in _FLAG_CUES.items() if flag in ESCALATING_FLAGS}
+    return any(cue in _RAISING_CUES or cue in escalating for cue in cues)
 
 
 def apply_cues(

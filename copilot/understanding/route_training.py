@@ -8,9 +8,14 @@ lender's own turns count `OWN_WEIGHT` times
 a public row, since they are the language the copilot meets.
 
 Thresholds come from out-of-fold probabilities (stratified k-fold on source and intent, never
-scoring a row with a model that saw it): the human-led threshold is the highest that keeps each
-source's human-led recall at its target (`RECALL_TARGETS`, human-led recall first), and each
-flag's threshold maximises its F2 (recall weighs twice). Both ways of deciding human-led are
+scoring a row with a model that saw it). Each flag's threshold maximises its F2 (recall weighs
+twice). The human-led threshold is then tuned on the decision the pipeline takes, not the heads
+alone: a turn is human-led when the heads say so, or when the cue rules raise it
+(`cue_routing.cues_raise`), or when the head of a flag the rule of escalation acts on is over
+its threshold. Those already catch most fraud, threats and distress by themselves, so the heads
+need not chase every one with a very low threshold (that sent a third of routine questions to a
+briefing). The threshold is the highest that keeps each source's human-led recall at its target
+(`RECALL_TARGETS`, human-led recall first). Both ways of deciding human-led are
 measured, a binary head or the summed human-led categories of the multinomial head, and the
 one with the better AI-suitable accuracy at those thresholds is kept (`human_led_source`).
 """
@@ -28,6 +33,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from copilot.understanding.cue_routing import ESCALATING_FLAGS, cues_raise
 from copilot.understanding.route_data import (
     PUBLIC_SETS,
     LabelledTurn,
@@ -48,9 +54,9 @@ from knowledge_base.atomic import write_bytes_atomic, write_text_atomic
 from knowledge_base.embeddings import Embedder
 from knowledge_base.errors import CopilotError
 
-OWN_WEIGHT = 4.0
-RECALL_TARGETS = {"own": 0.98, "banking77": 0.97, "bitext": 0.99}
-DEFAULT_RECALL_TARGET = 0.98
+OWN_WEIGHT = 8.0
+RECALL_TARGETS = {"own": 0.97, "banking77": 0.97, "bitext": 0.99}
+DEFAULT_RECALL_TARGET = 0.97
 FOLDS = 5
 C_DEFAULT = 0.5
 HIDDEN = 256
@@ -216,8 +222,13 @@ def _meta_stub() -> dict[str, Any]:
     }
 
 
-def led_threshold(p: np.ndarray, led: np.ndarray, sources: np.ndarray) -> float:
-    """The highest threshold that keeps every source's human-led recall at its target."""
+def led_threshold(
+    p: np.ndarray, led: np.ndarray, sources: np.ndarray, raised: np.ndarray | None = None
+) -> float:
+    """The highest threshold that keeps every source's human-led recall at its target, the
+    rows in `raised` (human-led whatever the heads say) counting as caught."""
+    if raised is not None:
+        p = np.where(raised, 1.0, p)
     best = 1.0
     for source in sorted(set(sources)):
         mask = (sources == source) & led
@@ -242,13 +253,30 @@ def flag_threshold(p: np.ndarray, truth: np.ndarray) -> float:
     return float(_GRID[int(np.argmax(scores))])
 
 
+def raised_anyway(
+    data: TrainingSet, flag_p: np.ndarray, flag_thresholds: dict[str, float]
+) -> np.ndarray:
+    """Rows the pipeline leads by a person whatever the human-led head says: a raising cue,
+    or an escalating flag's head over its threshold."""
+    by_rules = np.asarray([cues_raise(t.text) for t in data.turns], dtype=bool)
+    columns = [k for k, f in enumerate(FLAG_ORDER) if f in ESCALATING_FLAGS]
+    limits = np.asarray([flag_thresholds[FLAG_ORDER[k].value] for k in columns])
+    return by_rules | (flag_p[:, columns] >= limits).any(axis=1)
+
+
 def tune(data: TrainingSet, oof: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Thresholds and the human-led decision that measures better, with the OOF figures."""
+    """Thresholds and the human-led decision that measures better, with the OOF figures of
+    the combined decision (heads, cue rules, escalating flags)."""
     led, sources = data.led, data.sources
+    flags = data.flags
+    flag_thresholds = {
+        f.value: flag_threshold(oof["flags"][:, k], flags[:, k]) for k, f in enumerate(FLAG_ORDER)
+    }
+    raised = raised_anyway(data, oof["flags"], flag_thresholds)
     choice: dict[str, Any] = {}
     for source_name in ("binary", "categories"):
-        t = led_threshold(oof[source_name], led, sources)
-        pred = oof[source_name] >= t
+        t = led_threshold(oof[source_name], led, sources, raised)
+        pred = (oof[source_name] >= t) | raised
         choice[source_name] = {
             "threshold": t,
             "human_led_recall": round(float(pred[led].mean()), 4),
@@ -262,17 +290,11 @@ def tune(data: TrainingSet, oof: dict[str, np.ndarray]) -> dict[str, Any]:
             },
         }
     kept = max(choice, key=lambda k: (choice[k]["ai_suitable_accuracy"], k == "binary"))
-    flags = data.flags
     return {
         "human_led_source": kept,
-        "thresholds": {
-            "human_led": choice[kept]["threshold"],
-            "flags": {
-                f.value: flag_threshold(oof["flags"][:, k], flags[:, k])
-                for k, f in enumerate(FLAG_ORDER)
-            },
-        },
+        "thresholds": {"human_led": choice[kept]["threshold"], "flags": flag_thresholds},
         "cross_validated": choice,
+        "cross_validated_decision": "heads, cue rules and escalating flags together",
     }
 
 
