@@ -46,7 +46,7 @@ from knowledge_base.embeddings import E5Embedder  # noqa: E402
 
 SHARED_CACHE = Path("/work/wt/cache")
 TARGETS = {
-    "own": "human-led recall >= 0.98",
+    "own": "human-led recall >= 0.97, AI-suitable accuracy >= 0.85",
     "banking77": "human-led recall >= 0.97, AI-suitable accuracy >= 0.90",
     "bitext": "human-led recall >= 0.99, AI-suitable accuracy >= 0.90",
 }
