@@ -39,17 +39,17 @@ def test_an_impossible_date_skips_its_document_and_the_rest_is_indexed(tmp_path:
 
 def test_a_truncated_intent_cache_is_rebuilt(isolated_env: Path, monkeypatch) -> None:
     from copilot.cli import assist as _assist  # noqa: F401  (registers commands)
-    from copilot.understanding import pipeline as understanding
+    from copilot.understanding import intent_index
 
     turn = "I was charged twice for my order, I want a refund\n"
     # a new process: no matrix left in memory by an earlier test, so the cache file is written
-    monkeypatch.setattr(understanding, "_MATRIX_CACHE", {})
+    monkeypatch.setattr(intent_index, "_MATRIX_CACHE", {})
     code, first, err = run("classify", "--json", stdin=turn)
     assert code == 0, err
     (cache,) = (isolated_env / "cache").glob("intents-*.npy")
     whole = cache.read_bytes()
     cache.write_bytes(whole[:7])  # what a full disk left behind
-    monkeypatch.setattr(understanding, "_MATRIX_CACHE", {})  # as in a new process
+    monkeypatch.setattr(intent_index, "_MATRIX_CACHE", {})  # as in a new process
     code, again, err = run("classify", "--json", stdin=turn)
     assert code == 0, err
     assert json.loads(again) == json.loads(first)
