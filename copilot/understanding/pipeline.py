@@ -174,7 +174,12 @@ class Understanding:
 
         learned = self.routing_model.read(vector) if self.routing_model else None
         category = spec.category
-        if learned is not None:
+        if learned is not None and _catalogue_outweighs(learned, spec, intent_conf):
+            reasons.append(
+                f"learned: human-led ({learned.human_led_p:.2f}), too weak against intent"
+                f" '{spec.id}' ({intent_conf:.2f}) -> {category.value}"
+            )
+        elif learned is not None:
             category = learned.category
             side = "human-led" if learned.human_led else "AI-suitable"
             reasons.append(
@@ -265,6 +270,25 @@ def _category_confidence(
     if category is spec.category:
         return round(0.35 + 0.6 * intent_conf, 3)
     return 0.5  # a human-led neighbour was preferred to an unsure AI-suitable intent
+
+
+WEAK_LEARNED_HUMAN_LED = 0.5
+"""Under this, a learned human-led reading is weak: the heads were fitted on one lender's turns and
+public banking sets, and a knowledge base's own catalogue knows its routine questions better."""
+CONFIDENT_INTENT = 0.6
+"""An intent of the knowledge base's catalogue this sure outweighs a weak learned reading."""
+
+
+def _catalogue_outweighs(learned: LearnedReading, spec: IntentSpec, intent_conf: float) -> bool:
+    """A confident routine intent of the KB's own catalogue against a weak human-led reading.
+    The cue rules and the flags still raise the turn afterwards; a confident learned reading
+    (see `LearnedReading.confident_human_led`) is never overruled."""
+    return (
+        learned.human_led
+        and learned.human_led_p < WEAK_LEARNED_HUMAN_LED
+        and spec.category in AI_SUITABLE
+        and intent_conf >= CONFIDENT_INTENT
+    )
 
 
 def _language(text: str, earlier: list[str]) -> Literal["fr", "en"]:

@@ -73,6 +73,23 @@ def test_a_confident_learned_human_led_reading_is_never_pulled_down(intents) -> 
         assert any(r.startswith("learned: human-led (0.97)") for r in route.reasons)
 
 
+def test_a_weak_learned_reading_gives_way_to_a_confident_routine_intent(intents) -> None:  # type: ignore[no-untyped-def]
+    """The heads learned one lender's turns: on another catalogue's routine question a weak
+    human-led reading (over the tuned threshold, under 0.5) does not overrule a sure intent."""
+    weak = constant_model(Category.SENSITIVE_DATA, 0.3)
+    weak.human_led_threshold = 0.12
+    understanding = Understanding(HashEmbedder(), intents, routing_model=weak)
+    route = understanding.understand("When is my next payment?")
+    assert route.category is Category.SIMPLE_QUESTION
+    assert any("too weak against intent 'due_date_question'" in r for r in route.reasons)
+    stronger = constant_model(Category.SENSITIVE_DATA, 0.6)
+    stronger.human_led_threshold = 0.12
+    route = Understanding(HashEmbedder(), intents, routing_model=stronger).understand(
+        "When is my next payment?"
+    )
+    assert route.category is Category.SENSITIVE_DATA
+
+
 def test_rules_raise_a_learned_routine_reading_and_say_which_decided(intents) -> None:  # type: ignore[no-untyped-def]
     model = constant_model(Category.SIMPLE_QUESTION, 0.05)
     understanding = Understanding(HashEmbedder(), intents, routing_model=model)
