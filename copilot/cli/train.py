@@ -67,6 +67,7 @@ def sentiment_cmd(
         raise click.BadParameter(f"{eval_dir}: no such folder", param_hint="--eval-dir")
     shared = eval_dir or DEFAULT_EVAL_DIR
     if not shared_tweets_path(shared).is_file():
+        _keep_the_shipped_model(out, shared_tweets_path(shared), MODEL_FILE)
         click.echo(
             f"{shared_tweets_path(shared)} not found: training on the repository's lender "
             "turns alone",
@@ -106,9 +107,13 @@ def routing_cmd(eval_dir: Path, out: Path | None, seed: int, cache_dir: Path | N
     """Learned routing heads (categories, human-led, flags) on e5 query vectors."""
     from copilot.config import Settings
     from copilot.understanding import route_training
+    from copilot.understanding.route_data import PUBLIC_SETS
     from copilot.understanding.route_model import MODEL_DIR
     from knowledge_base.embeddings import E5Embedder
 
+    absent = [eval_dir / name for name in PUBLIC_SETS.values() if not (eval_dir / name).is_file()]
+    if absent:
+        _keep_the_shipped_model(out, absent[0], MODEL_DIR)
     if not eval_dir.is_dir():
         stdout.print(f"{eval_dir} not found: training on the repository's own turns alone")
     embedder = E5Embedder()
@@ -130,3 +135,15 @@ def routing_cmd(eval_dir: Path, out: Path | None, seed: int, cache_dir: Path | N
         f"{chosen['human_led_recall']}, AI-suitable accuracy {chosen['ai_suitable_accuracy']}"
     )
     stdout.print(f"written to {target}")
+
+
+def _keep_the_shipped_model(out: Path | None, missing: Path, shipped: Path) -> None:
+    """Trained on the repository's turns alone, a model is weaker than the shipped one (trained
+    with the public sets too): it is written only where `--out` says, never over the shipped
+    files by default."""
+    if out is None:
+        raise click.UsageError(
+            f"{missing} not found: a model trained without the public sets would replace the "
+            f"shipped {shipped.name} with a weaker one; give --eval-dir, or --out DIR to write "
+            "it elsewhere"
+        )
