@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from copilot.inputs import numbered_jsonl
 from copilot.understanding.sentiment import EMOTIONS, POLARITIES
 from knowledge_base.atomic import write_bytes_atomic
 from knowledge_base.embeddings import Embedder
@@ -90,19 +90,10 @@ def load_shared_tweets(eval_dir: Path) -> list[LabelledText]:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise CopilotError(f"{path}: no such file") from None
+    """The file's objects (`copilot.inputs.numbered_jsonl`), each with a text."""
     rows = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CopilotError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+    for n, row in numbered_jsonl(path):
+        if not isinstance(row.get("text"), str):
             raise CopilotError(f"{path}:{n}: expected an object with a 'text'")
         rows.append(row)
     return rows
