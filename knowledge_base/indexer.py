@@ -28,6 +28,7 @@ import numpy as np
 from knowledge_base.catalog import Catalog, find_catalog, recorded_catalog
 from knowledge_base.chunking import CHUNKER_VERSION, chunk_document
 from knowledge_base.documents import Document
+from knowledge_base.embedding_pipeline import embedded_batches
 from knowledge_base.embeddings import CopilotEmbeddingFunction
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.lexical import LexicalIndex
@@ -297,11 +298,10 @@ def index_paths(
             records[doc_id]["chunks"] = count
         step = max(1, min(settings.embedding_batch_size, batch))
         embedder = ShippedFirst(ef.embedder)
-        for start in range(0, len(pending), step):
-            part = pending[start : start + step]
-            t0 = time.perf_counter()
-            embedded = embedder.embed_passages([c.embedding_text(d.title) for d, c in part])
-            summary.embed_seconds += time.perf_counter() - t0
+        for part, embedded, seconds in embedded_batches(
+            embedder, pending, lambda item: item[1].embedding_text(item[0].title), step
+        ):
+            summary.embed_seconds += seconds
             metas = [chunk_metadata(d, c, records[d.id]["hash"]) | flags[d.id] for d, c in part]
             vectors.extend(embedded)
             collection.add(

@@ -44,8 +44,10 @@ class KnowledgeBaseSettings(BaseSettings):
     """Base URL of the OpenAI-compatible embeddings endpoint (None: OpenAI's default)."""
     embeddings_api_key: SecretStr | None = None
     """API key for the embeddings endpoint (falls back to OPENAI_API_KEY)."""
-    embedding_batch_size: int = 32
-    """Chunks embedded per call."""
+    embedding_batch_size: int = 64
+    """Chunks embedded per call (and per progress step of an index run). The onnx engine sorts
+    a call's texts by length, so a larger call pads less: 64 gave about a third more passages/s
+    than 32 here; the progress line still moves every two seconds or so."""
     chunk_max_tokens: int = 220
     """Upper bound of a chunk's length in model tokens (approximate count)."""
     max_file_mb: float = 10.0
