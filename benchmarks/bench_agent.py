@@ -41,7 +41,9 @@ def main() -> None:
         wall_ms.append((time.perf_counter() - started) * 1000)
         graph_ms.append(suggestion.latency_ms)
         modes[suggestion.draft.mode] = modes.get(suggestion.draft.mode, 0) + 1
-        session.decide(Decision(kind="accept"))
+        # a draft with an open slot ([amount?]) cannot be sent as it is: the advisor rejects it
+        refused = suggestion.draft.one_key_refusal()
+        session.decide(Decision(kind="reject" if refused else "accept"))
     table = Table(title=f"offline engine, {len(rows)} turns on the sample KB")
     for column in ("measure", "p50 ms", "p95 ms"):
         table.add_column(column, justify="right")

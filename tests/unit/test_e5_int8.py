@@ -67,3 +67,16 @@ def test_smoothing_moves_outliers_into_the_weights_without_changing_the_product(
     spread_before = np.abs(x).max(axis=0).max() / np.abs(x).max(axis=0).min()
     spread_after = np.abs(x / s).max(axis=0).max() / np.abs(x / s).max(axis=0).min()
     assert spread_after < spread_before / 4
+
+
+@pytest.mark.model
+def test_a_texts_vector_does_not_depend_on_the_other_texts_of_its_call() -> None:
+    """One 8-bit scale per token: a query embedded alone and inside a batch gets the same vector
+    (the routing model is trained on batched vectors and applied to single turns)."""
+    from knowledge_base.embeddings import E5Embedder
+
+    embedder = E5Embedder("onnx")
+    texts = [*TEXTS, "ok", "Le remboursement est crédité sous 5 jours ouvrés. " * 30]
+    together = embedder.embed_queries(texts)
+    alone = np.stack([embedder.model().encode([t], is_query=True)[0] for t in texts])
+    assert np.sum(together * alone, axis=1).min() >= 0.99999
