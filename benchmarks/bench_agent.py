@@ -42,7 +42,7 @@ def main() -> None:
         graph_ms.append(suggestion.latency_ms)
         modes[suggestion.draft.mode] = modes.get(suggestion.draft.mode, 0) + 1
         # a draft with an open slot ([amount?]) cannot be sent as it is: the advisor rejects it
-        refused = suggestion.draft.one_key_refusal()
+        refused = suggestion.draft.one_key_refusal
         session.decide(Decision(kind="reject" if refused else "accept"))
     table = Table(title=f"offline engine, {len(rows)} turns on the sample KB")
     for column in ("measure", "p50 ms", "p95 ms"):
