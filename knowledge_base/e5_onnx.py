@@ -22,8 +22,8 @@ from knowledge_base.e5_weights import E5ModelFile
 
 MAX_BATCH_TOKENS = 512
 """Padded tokens per onnxruntime call. 512 embedded the sample KB and OR-ShARC passages faster
-than 256, 1024 or 2048 here (about 50 against 40 and 34 passages/s at 1024 and 2048): the
-activations of a call stay in cache."""
+than 256, 1024 or 2048 here (measured on an earlier version of the graph: about 50 against 40
+and 34 passages/s at 1024 and 2048): the activations of a call stay in cache."""
 
 
 GRAPH_VERSION = "7"
@@ -53,6 +53,9 @@ def encoder_graph(model: E5ModelFile, cache_dir: Path | None) -> bytes:
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(graph)
             tmp.replace(cached)
+            for stale in cached.parent.glob("e5-small-*.onnx"):  # graphs of older versions
+                if stale != cached:
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only data directory: the graph is rebuilt next time, nothing is lost
     return graph
